@@ -1,0 +1,1 @@
+"""Batch benchmark runs, suites, held-out composition scoring and reports."""

@@ -1,0 +1,1 @@
+"""Knowledge graphs: EFO-1 queries answered by fuzzy link prediction."""

@@ -1,0 +1,1 @@
+"""Logic: natural language to first-order logic and constraints, decided by Z3."""

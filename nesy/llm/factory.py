@@ -1,0 +1,44 @@
+"""Build an LLM from a spec string: ``embedded``, ``scripted``, ``vllm-engine:MODEL`` or URL(s)."""
+
+from __future__ import annotations
+
+from nesy.errors import ConfigError
+from nesy.llm.base import BaseLLM
+from nesy.settings import Settings
+
+__all__ = ["make_llm"]
+
+
+def make_llm(spec: str | None = None, settings: Settings | None = None) -> BaseLLM:
+    settings = settings or Settings()
+    spec = (spec or settings.llm).strip()
+    if spec == "embedded":
+        from nesy.llm.embedded import EmbeddedLLM, default_lora_path
+
+        lora = settings.embedded_lora or default_lora_path()
+        return EmbeddedLLM(
+            settings.embedded_model_path,
+            threads=settings.embedded_threads,
+            n_ctx=settings.embedded_ctx,
+            lora_path=lora,
+        )
+    if spec.startswith("vllm-engine:"):
+        from nesy.llm.vllm_engine import VLLMEngine
+
+        return VLLMEngine(spec.split(":", 1)[1])
+    if spec.startswith(("http://", "https://")):
+        from nesy.llm.openai_compat import OpenAICompatibleLLM
+
+        return OpenAICompatibleLLM(
+            [u.strip() for u in spec.split(",") if u.strip()],
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            dialect=settings.llm_dialect,
+            concurrency=settings.llm_concurrency,
+            timeout=settings.llm_timeout,
+            retries=settings.llm_retries,
+        )
+    raise ConfigError(
+        f"unknown LLM spec {spec!r}: use 'embedded', 'vllm-engine:MODEL', or an http(s) URL "
+        "(comma-separated for replicas)"
+    )

