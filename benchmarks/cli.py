@@ -1,0 +1,77 @@
+"""``nesy bench``: run (or resume) a benchmark suite and print its summary table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+__all__ = ["register"]
+
+console = Console(stderr=True)
+
+
+def bench(
+    suite: str = typer.Option("quick", help="Suite name (see --list)."),
+    llm: Optional[str] = typer.Option(None, help="embedded | URL of an OpenAI-compatible server (comma-separated: replicas)."),
+    mode: str = typer.Option("ours", help="ours | baseline (the published method's prompting)."),
+    samples: int = typer.Option(1, help="Translations sampled per item; the answers are voted on."),
+    repairs: int = typer.Option(2, help="Repair rounds fed with parser errors."),
+    concurrency: int = typer.Option(4, help="Items whose LLM calls are in flight at once."),
+    workers: int = typer.Option(2, help="Solver processes (0: solve in threads of this process)."),
+    limit: Optional[int] = typer.Option(None, help="Run only the first N items."),
+    seed: int = typer.Option(0, help="Suite generation and bootstrap seed."),
+    size: Optional[int] = typer.Option(None, help="Size of a generated suite."),
+    path: Optional[str] = typer.Option(None, help="Dataset path for suites that load public data."),
+    timeout: float = typer.Option(60.0, help="Solver time limit per item, seconds."),
+    out: Optional[Path] = typer.Option(None, help="Run folder (default: derived from the options, so reruns resume)."),
+    rescore: bool = typer.Option(False, help="Redo every item from the cached LLM answers."),
+    list_: bool = typer.Option(False, "--list", help="List the suites and exit."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+) -> None:
+    """Run a benchmark suite (resumable), write report.md / summary.json, print the summary."""
+    from benchmarks.registry import describe_suites, suite_problems
+    from benchmarks.report import summary_table
+    from benchmarks.runner import RunConfig, run_benchmark
+    from nesy.errors import NesyError
+    from nesy.settings import Settings
+
+    if list_:
+        for info in describe_suites():
+            extra = " (needs --path)" if info.needs_path else ""
+            print(f"{info.name:<28} {info.kind:<9} {info.description}{extra}")
+        for kind, why in suite_problems().items():
+            print(f"{'(' + kind + ')':<28} n/a       {why}")
+        return
+    settings = Settings()
+    try:
+        config = RunConfig(
+            suite=suite,
+            llm=llm or settings.llm,
+            mode=mode,  # type: ignore[arg-type]
+            samples=samples,
+            repairs=repairs,
+            concurrency=concurrency,
+            workers=workers,
+            limit=limit,
+            seed=seed,
+            size=size,
+            path=path,
+            timeout=timeout,
+        )
+    except ValueError as e:
+        console.print(f"[red]error[/red] (config_error): {e}")
+        raise typer.Exit(2)
+    try:
+        outcome = run_benchmark(config, out, settings=settings, progress=not no_progress, rescore=rescore)
+    except NesyError as e:
+        console.print(f"[red]error[/red] ({e.kind}): {e}")
+        raise typer.Exit(2)
+    print(summary_table(outcome.summary["summary"], outcome.summary["timings"]))
+    console.print(f"[dim]report: {outcome.files['report']}  summary: {outcome.files['summary']}[/dim]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("bench")(bench)
