@@ -1,0 +1,58 @@
+"""The LLM response cache: re-scoring and resuming never regenerate (plumbing: toy LLM)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.llm_cache import CachedLLM, LLMCache
+from benchmarks.runner import RunConfig, arun_benchmark
+from nesy.llm.base import LLMRequest, Message
+from tests.benchmarks.toy import ToyLLM, toy_registry, toy_suite
+
+
+async def test_rescore_makes_zero_llm_calls(tmp_path: Path) -> None:
+    config = RunConfig(suite="toy", llm="toy", concurrency=4, workers=0)
+    llm = ToyLLM()
+    first = await arun_benchmark(config, tmp_path, suite=toy_suite(9), llm=llm, registry_factory=toy_registry, progress=False)
+    assert llm.calls == first.llm_calls > 0
+    again = ToyLLM()
+    second = await arun_benchmark(
+        config, tmp_path, suite=toy_suite(9), llm=again, registry_factory=toy_registry, progress=False, rescore=True
+    )
+    assert again.calls == 0 and second.llm_calls == 0
+    assert second.cache_hits == first.llm_calls
+    assert [r["answer"] for r in second.records] == [r["answer"] for r in first.records]
+    assert [r["id"] for r in second.records] == [f"toy-{i:03d}" for i in range(9)]
+    assert list(tmp_path.glob("results.*.jsonl")), "rescore keeps the previous results file"
+
+
+async def test_repeated_request_gets_a_new_sample_but_the_same_on_replay(tmp_path: Path) -> None:
+    cache = LLMCache(tmp_path / "c.sqlite")
+    llm = ToyLLM()
+    req = LLMRequest(messages=(Message(role="user", content="What is 3 plus 4?"),), temperature=0.7)
+    wrapped = CachedLLM(llm, cache, "toy")
+    item = wrapped.scope("item-1")
+    await item.generate(req)
+    await item.generate(req)  # the second sample of the same item is not served the first one
+    assert llm.calls == 2 and len(cache) == 2
+    replay = CachedLLM(ToyLLM(), cache, "toy").scope("item-1")
+    await replay.generate(req)
+    await replay.generate(req)
+    assert replay.stats == {"calls": 0, "hits": 2}
+    other_model = CachedLLM(ToyLLM(), cache, "another-model").scope("item-1")
+    await other_model.generate(req)
+    assert other_model.stats == {"calls": 1, "hits": 0}
+
+
+async def test_resume_with_different_settings_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from nesy.errors import ConfigError
+
+    config = RunConfig(suite="toy", llm="toy", workers=0)
+    await arun_benchmark(config, tmp_path, suite=toy_suite(3), llm=ToyLLM(), registry_factory=toy_registry, progress=False)
+    with pytest.raises(ConfigError, match="different settings"):
+        await arun_benchmark(
+            config.model_copy(update={"repairs": 0}), tmp_path, suite=toy_suite(3), llm=ToyLLM(),
+            registry_factory=toy_registry, progress=False,
+        )
