@@ -1,0 +1,32 @@
+"""Small formal problems for the real backends (each solves in well under a second)."""
+
+BLOCKS_PROBLEM = """(define (problem stack-abc) (:domain blocksworld)
+  (:objects a b c - block)
+  (:init (ontable a) (ontable b) (on c a) (clear b) (clear c) (handempty))
+  (:goal (and (on a b) (on b c))))"""
+
+# The ':objects' line names 'd', which the goal uses but the init never mentions: fine; this one is broken:
+MALFORMED_PROBLEM = """(define (problem broken) (:domain blocksworld)
+  (:objects a b - block)
+  (:init (ontable a) (ontable b) (clear a) (clear b) (handempty))
+  (:goal (and (on a b) (levitating a))))"""
+
+LOGIC_PROGRAM = """const Tom
+pred Cat/1
+pred Animal/1
+premise p1: forall x. Cat(x) -> Animal(x)
+premise p2: Cat(Tom)
+conclusion: Animal(Tom)"""
+
+LOGIC_BAD = """const Tom
+pred Cat/1
+premise p1: Cat(Tom) and
+conclusion: Cat(Tom)"""
+
+SMTLIB_UNSAT = """(declare-const x Int)
+(assert (! (> x 5) :named big))
+(assert (! (< x 3) :named small))
+(assert (! (>= x 0) :named nonneg))
+(check-sat)"""
+
+KG_QUERY = "militaryalliance(netherlands, f)"
