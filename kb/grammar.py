@@ -1,0 +1,83 @@
+"""GBNF for constrained decoding of KG queries, admitting only a KG's relations and given entities.
+
+The grammar is built as a small rule table first; the same table renders to GBNF and
+samples random strings, so a test can check that everything the GBNF admits, the lark
+grammar in ``query.lark`` parses.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+
+from kb.query import quote_name
+
+__all__ = ["QueryGrammar", "query_grammar"]
+
+# A rule is a list of alternatives; an alternative is a sequence of items;
+# an item is ("lit", text) | ("ref", rule) | ("opt", rule) | ("star", rule).
+Item = tuple[str, str]
+Rules = dict[str, list[list[Item]]]
+
+
+class QueryGrammar:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+
+    def gbnf(self) -> str:
+        lines = []
+        for name, alts in self.rules.items():
+            rendered = " | ".join(" ".join(_item(i) for i in alt) for alt in alts)
+            lines.append(f"{name} ::= {rendered}")
+        return "\n".join(lines) + "\n"
+
+    def sample(self, rng: random.Random, rule: str = "root", depth: int = 0) -> str:
+        alts = self.rules[rule]
+        # past a small nesting depth take the first (non-recursive) alternative so sampling ends
+        alt = alts[0] if depth > 2 and rule == "lit" else rng.choice(alts)
+        out = []
+        for kind, val in alt:
+            if kind == "lit":
+                out.append(val)
+            elif kind == "ref":
+                out.append(self.sample(rng, val, depth + (val == "disj")))
+            elif kind == "opt":
+                if rng.random() < 0.5:
+                    out.append(self.sample(rng, val, depth))
+            elif kind == "star":
+                for _ in range(rng.randint(0, 0 if depth > 2 else 2)):
+                    out.append(self.sample(rng, val, depth))
+        return "".join(out)
+
+
+def _item(i: Item) -> str:
+    kind, val = i
+    if kind == "lit":
+        return json.dumps(val)  # GBNF string literals use JSON escapes
+    return {"ref": val, "opt": f"{val}?", "star": f"{val}*"}[kind]
+
+
+def query_grammar(
+    relations: Sequence[str], entities: Sequence[str], *, max_vars: int = 3, unions: bool = True
+) -> QueryGrammar:
+    """Queries over exactly these relations and entities, with ``f`` and ``e1..e<max_vars>``."""
+    if not relations:
+        raise ValueError("a query grammar needs at least one relation")
+    lit = lambda s: ("lit", s)  # noqa: E731
+    ref = lambda s: ("ref", s)  # noqa: E731
+    rules: Rules = {
+        "root": [[ref("disj")]],
+        "disj": [[ref("conj"), ("star", "orpart")]] if unions else [[ref("conj")]],
+        "orpart": [[lit(" | "), ref("conj")]],
+        "conj": [[ref("lit"), ("star", "andpart")]],
+        "andpart": [[lit(" & "), ref("lit")]],
+        "lit": [[ref("atom")], [lit("!"), ref("atom")]] + ([[lit("("), ref("disj"), lit(")")]] if unions else []),
+        "atom": [[ref("rel"), lit("("), ref("term"), lit(", "), ref("term"), lit(")")]],
+        "rel": [[lit(quote_name(r))] for r in sorted(set(relations))],
+        "term": [[ref("var")]] + ([[ref("ent")]] if entities else []),
+        "var": [[lit("f")]] + [[lit(f"e{i}")] for i in range(1, max_vars + 1)],
+    }
+    if entities:
+        rules["ent"] = [[lit(quote_name(e))] for e in sorted(set(entities))]
+    return QueryGrammar(rules)

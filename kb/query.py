@@ -1,0 +1,372 @@
+"""EFO-1 query language: parse (lark), lint against a KG, classify the structure, render.
+
+Syntax: ``r1(s1,e1) & r2(e1,f) & !r3(s2,f)``; ``|`` is union, ``!`` negates one atom,
+parentheses group. ``f`` is the answer variable, ``e``/``e1``/``e2``... are existential
+variables, every other name (or any double-quoted name) is an entity constant.
+Structure names are BetaE's (1p ... pni) and FIT's (2il ... 3cm); they serve as the
+composition signatures of benchmark items.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from nesy.errors import TranslationError
+
+__all__ = [
+    "Term",
+    "Atom",
+    "Query",
+    "parse_query",
+    "lint_query",
+    "structure_of",
+    "STRUCTURES",
+    "SEEN_STRUCTURES",
+    "HELD_OUT_STRUCTURES",
+    "ANSWER",
+    "is_variable",
+    "quote_name",
+]
+
+ANSWER = "f"
+_VAR = re.compile(r"^(f|e\d*)$")
+_BARE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+
+
+def is_variable(name: str) -> bool:
+    return bool(_VAR.match(name))
+
+
+def quote_name(name: str) -> str:
+    """How a symbol is written: bare when it is a plain name that is not a variable."""
+    return name if _BARE.match(name) and not is_variable(name) else f'"{name}"'
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    is_var: bool
+
+    def __str__(self) -> str:
+        return self.name if self.is_var else quote_name(self.name)
+
+
+@dataclass(frozen=True)
+class Atom:
+    relation: str
+    head: Term
+    tail: Term
+    negated: bool = False
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{'!' if self.negated else ''}{quote_name(self.relation) if not is_variable(self.relation) else self.relation}({self.head}, {self.tail})"
+
+    def key(self) -> tuple:
+        return (self.relation, self.head.name, self.head.is_var, self.tail.name, self.tail.is_var, self.negated)
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple["Formula", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple["Formula", ...]
+
+
+Formula = Atom | And | Or
+
+
+@dataclass(frozen=True)
+class Query:
+    formula: Formula
+    text: str
+
+    def atoms(self) -> list[Atom]:
+        out: list[Atom] = []
+
+        def walk(x: Formula) -> None:
+            if isinstance(x, Atom):
+                out.append(x)
+            else:
+                for p in x.parts:
+                    walk(p)
+
+        walk(self.formula)
+        return out
+
+    def dnf(self) -> list[list[Atom]]:
+        """Disjunctive normal form: a list of conjunctive branches."""
+        return _dnf(self.formula)
+
+    def variables(self) -> set[str]:
+        return {t.name for a in self.atoms() for t in (a.head, a.tail) if t.is_var}
+
+    def constants(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for a in self.atoms():
+            for t in (a.head, a.tail):
+                if not t.is_var:
+                    seen.setdefault(t.name, None)
+        return list(seen)
+
+    @property
+    def structure(self) -> str:
+        return structure_of(self)
+
+    def canonical(self) -> tuple:
+        """Equal for queries that differ only in atom order, spacing and existential names."""
+        return tuple(sorted(_canonical_branch(b) for b in self.dnf()))
+
+    def __str__(self) -> str:
+        return render(self.formula)
+
+
+def render(x: Formula, top: bool = True) -> str:
+    if isinstance(x, Atom):
+        return str(x)
+    if isinstance(x, And):
+        return " & ".join(render(p, False) for p in x.parts)
+    s = " | ".join(render(p, False) for p in x.parts)
+    return s if top else f"({s})"
+
+
+def _dnf(x: Formula) -> list[list[Atom]]:
+    if isinstance(x, Atom):
+        return [[x]]
+    if isinstance(x, Or):
+        return [b for p in x.parts for b in _dnf(p)]
+    branches: list[list[Atom]] = [[]]
+    for p in x.parts:
+        branches = [b + c for b in branches for c in _dnf(p)]
+    return branches
+
+
+def _canonical_branch(atoms: list[Atom]) -> tuple:
+    evars = sorted({t.name for a in atoms for t in (a.head, a.tail) if t.is_var and t.name != ANSWER})
+    best: tuple | None = None
+    for perm in itertools.permutations(range(len(evars))):
+        ren = {v: f"e{perm[i]}" for i, v in enumerate(evars)}
+        cand = tuple(
+            sorted(
+                (a.relation, ren.get(a.head.name, a.head.name), ren.get(a.tail.name, a.tail.name), a.negated)
+                for a in atoms
+            )
+        )
+        if best is None or cand < best:
+            best = cand
+    return best or ()
+
+
+# -- parsing ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        (Path(__file__).with_name("query.lark")).read_text(), parser="lalr", propagate_positions=True
+    )
+
+
+def _unquote(tok: Token) -> str:
+    s = str(tok)
+    return s[1:-1] if s.startswith('"') else s
+
+
+class _Build(Transformer):
+    def term(self, children: list[Token]) -> Term:
+        tok = children[0]
+        quoted = str(tok).startswith('"')
+        name = _unquote(tok)
+        return Term(name, is_var=not quoted and is_variable(name))
+
+    def atom(self, children: list) -> Atom:
+        rel, head, tail = children
+        return Atom(_unquote(rel), head, tail, False, rel.line or 0, rel.column or 0)
+
+    def neg(self, children: list) -> Atom:
+        a: Atom = children[0]
+        return Atom(a.relation, a.head, a.tail, True, a.line, a.column)
+
+    def conj(self, children: list) -> And:
+        return And(tuple(children))
+
+    def disj(self, children: list) -> Or:
+        return Or(tuple(children))
+
+
+def parse_query(text: str) -> Query:
+    """Syntax only; ``lint_query`` checks symbols and shape against a KG."""
+    src = text.strip()
+    if not src:
+        raise TranslationError("the query is empty; write atoms like relation(entity, f)", line=1, col=1)
+    try:
+        tree = _parser().parse(src)
+    except UnexpectedInput as e:
+        raise _syntax_error(e, src) from None
+    formula = _Build().transform(tree)
+    return Query(formula, src)
+
+
+def _syntax_error(e: UnexpectedInput, src: str) -> TranslationError:
+    line, col = getattr(e, "line", None), getattr(e, "column", None)
+    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
+        return TranslationError(
+            "the query ends too early (an atom is unfinished or a parenthesis is not closed)",
+            line=line if line and line > 0 else 1, col=col if col and col > 0 else len(src), symbol=None,
+        )
+    if isinstance(e, UnexpectedToken):
+        tok = str(e.token)
+        return TranslationError(f"unexpected {tok!r}; atoms look like relation(head, tail), joined by & or |",
+                                line=line, col=col, symbol=tok)
+    if isinstance(e, UnexpectedCharacters):
+        ch = src[e.pos_in_stream] if e.pos_in_stream is not None and e.pos_in_stream < len(src) else ""
+        return TranslationError(f"unexpected character {ch!r}", line=line, col=col, symbol=ch)
+    return TranslationError(str(e), line=line, col=col)
+
+
+def lint_query(q: Query, relations: set[str] | list[str], entities: set[str] | list[str]) -> None:
+    """Unknown relation or entity (with close matches), missing answer variable, disconnected query."""
+    rels, ents = set(relations), set(entities)
+    for a in q.atoms():
+        if a.relation not in rels:
+            raise TranslationError(
+                f"unknown relation {a.relation!r}{_suggest(a.relation, rels)}",
+                line=a.line, col=a.column, symbol=a.relation, stage="lint",
+            )
+        for t in (a.head, a.tail):
+            if not t.is_var and t.name not in ents:
+                raise TranslationError(
+                    f"unknown entity {t.name!r}{_suggest(t.name, ents)}",
+                    line=a.line, col=a.column, symbol=t.name, stage="lint",
+                )
+    for branch in q.dnf():
+        names = {t.name for a in branch for t in (a.head, a.tail) if t.is_var}
+        if ANSWER not in names:
+            raise TranslationError(
+                f"the answer variable {ANSWER!r} is missing from {render(And(tuple(branch)))!r}; "
+                f"the entity asked for must be written {ANSWER}",
+                line=branch[0].line, col=branch[0].column, symbol=ANSWER, stage="lint",
+            )
+        if all(a.negated for a in branch if ANSWER in (a.head.name, a.tail.name)):
+            raise TranslationError(
+                "the answer variable appears only under negation; add a positive atom about f",
+                line=branch[0].line, col=branch[0].column, symbol=ANSWER, stage="lint",
+            )
+        g = nx.Graph()
+        g.add_nodes_from(names)
+        for a in branch:
+            if a.head.is_var and a.tail.is_var:
+                g.add_edge(a.head.name, a.tail.name)
+        for comp in nx.connected_components(g):
+            if ANSWER not in comp:
+                v = sorted(comp)[0]
+                raise TranslationError(
+                    f"the query is disconnected: variable {v!r} is not linked to the answer {ANSWER!r}",
+                    line=branch[0].line, col=branch[0].column, symbol=v, stage="lint",
+                )
+        for a in branch:
+            if not a.head.is_var and not a.tail.is_var:
+                raise TranslationError(
+                    f"atom {a} has no variable; every atom must involve f or an e-variable",
+                    line=a.line, col=a.column, symbol=a.relation, stage="lint",
+                )
+
+
+def _suggest(name: str, pool: set[str]) -> str:
+    close = difflib.get_close_matches(name, list(pool), n=3, cutoff=0.6)
+    if not close:
+        low = name.lower().replace(" ", "_")
+        close = [p for p in pool if low in p.lower()][:3]
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+# -- structures ------------------------------------------------------------------------
+
+STRUCTURES: dict[str, str] = {
+    "1p": "r1(s1,f)",
+    "2p": "r1(s1,e1) & r2(e1,f)",
+    "3p": "r1(s1,e1) & r2(e1,e2) & r3(e2,f)",
+    "2i": "r1(s1,f) & r2(s2,f)",
+    "3i": "r1(s1,f) & r2(s2,f) & r3(s3,f)",
+    "pi": "r1(s1,e1) & r2(e1,f) & r3(s2,f)",
+    "ip": "r1(s1,e1) & r2(s2,e1) & r3(e1,f)",
+    "2u": "r1(s1,f) | r2(s2,f)",
+    "up": "(r1(s1,e1) | r2(s2,e1)) & r3(e1,f)",
+    "2in": "r1(s1,f) & !r2(s2,f)",
+    "3in": "r1(s1,f) & r2(s2,f) & !r3(s3,f)",
+    "inp": "r1(s1,e1) & !r2(s2,e1) & r3(e1,f)",
+    "pin": "r1(s1,e1) & r2(e1,f) & !r3(s2,f)",
+    "pni": "r1(s1,e1) & !r2(e1,f) & r3(s2,f)",
+    # FIT (Yin et al. 2024) types beyond BetaE's: existential leaves, multi-edges, cycles
+    "2il": "r1(s1,f) & r2(e1,f)",
+    "3il": "r1(s1,f) & r2(s2,f) & r3(e1,f)",
+    "2m": "r1(s1,e1) & r2(e1,f) & r3(e1,f)",
+    "2nm": "r1(s1,e1) & r2(e1,f) & !r3(e1,f)",
+    "3mp": "r1(s1,e1) & r2(e1,e2) & r3(e1,e2) & r4(e2,f)",
+    "3pm": "r1(s1,e1) & r2(e1,e2) & r3(e2,f) & r4(e2,f)",
+    "im": "r1(s1,e1) & r2(s2,e1) & r3(e1,f) & r4(e1,f)",
+    "3c": "r1(s1,e1) & r2(e1,f) & r3(s2,e2) & r4(e2,f) & r5(e1,e2)",
+    "3cm": "r1(s1,e1) & r2(e1,f) & r3(s2,e2) & r4(e2,f) & r5(e1,e2) & r6(e1,f)",
+}
+SEEN_STRUCTURES = ("1p", "2p", "2i", "3i")
+HELD_OUT_STRUCTURES = tuple(s for s in STRUCTURES if s not in SEEN_STRUCTURES and s != "3p") + ("3p",)
+
+
+def _branch_graph(atoms: list[Atom]) -> nx.DiGraph:
+    """Query graph: one node per variable and per constant *occurrence*; parallel atoms
+    between the same ordered pair become one edge labelled with their sorted negation flags."""
+    g = nx.DiGraph()
+    labels: dict[tuple[str, str], list[bool]] = {}
+    for i, a in enumerate(atoms):
+        ends = []
+        for t in (a.head, a.tail):
+            node = ("v", t.name) if t.is_var else ("c", i, t.name)
+            kind = "answer" if t.is_var and t.name == ANSWER else ("var" if t.is_var else "const")
+            g.add_node(node, kind=kind)
+            ends.append(node)
+        labels.setdefault((ends[0], ends[1]), []).append(a.negated)
+    for (u, v), negs in labels.items():
+        g.add_edge(u, v, negs=tuple(sorted(negs)))
+    return g
+
+
+@lru_cache(maxsize=1)
+def _templates() -> dict[str, list[nx.DiGraph]]:
+    return {name: [_branch_graph(b) for b in parse_query(t).dnf()] for name, t in STRUCTURES.items()}
+
+
+def _same(g1: nx.DiGraph, g2: nx.DiGraph) -> bool:
+    return nx.is_isomorphic(
+        g1, g2, node_match=lambda a, b: a["kind"] == b["kind"], edge_match=lambda a, b: a["negs"] == b["negs"]
+    )
+
+
+def structure_of(q: Query) -> str:
+    """BetaE / FIT structure name, or ``"other"``. Unions are matched branch by branch."""
+    branches = [_branch_graph(b) for b in q.dnf()]
+    for name, tmpl in _templates().items():
+        if len(tmpl) != len(branches):
+            continue
+        if any(all(_same(b, t) for b, t in zip(branches, perm)) for perm in itertools.permutations(tmpl)):
+            if name == "up" and not _shares_tail(q):
+                continue
+            return name
+    return "other"
+
+
+def _shares_tail(q: Query) -> bool:
+    """``up`` distributes one atom over both branches; two unrelated 2p branches are not ``up``."""
+    b = q.dnf()
+    return len(b) == 2 and bool({a.key() for a in b[0]} & {a.key() for a in b[1]})
