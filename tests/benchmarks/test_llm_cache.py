@@ -29,7 +29,10 @@ async def test_rescore_makes_zero_llm_calls(tmp_path: Path) -> None:
 async def test_repeated_request_gets_a_new_sample_but_the_same_on_replay(tmp_path: Path) -> None:
     cache = LLMCache(tmp_path / "c.sqlite")
     llm = ToyLLM()
-    req = LLMRequest(messages=(Message(role="user", content="What is 3 plus 4?"),), temperature=0.7)
+    req = LLMRequest(
+        messages=(Message(role="system", content="Sum as A+B."), Message(role="user", content="What is 3 plus 4?")),
+        temperature=0.7,
+    )
     wrapped = CachedLLM(llm, cache, "toy")
     item = wrapped.scope("item-1")
     await item.generate(req)

@@ -12,7 +12,7 @@ import re
 
 from nesy.backend import Context, Registry, load_backends
 from nesy.errors import TranslationError
-from nesy.llm.base import BaseLLM, Completion, LLMRequest, Message
+from nesy.llm.base import BaseLLM, Completion, Constraint, LLMRequest, Message
 from nesy.suite import Item, Suite
 from nesy.translate import generate_with_repair
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
@@ -45,9 +45,19 @@ class ArithBackend:
         return Formalization(kind="logic", text=text.strip(), parsed=(int(m[1]), int(m[2])), language="arith")
 
     async def translate(self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
-        msgs = (Message(role="user", content=ctx.problem.text),)
+        msgs = (
+            Message(role="system", content="Write the sum the question asks for as A+B, nothing else."),
+            Message(role="user", content=ctx.problem.text),
+        )
         f, _, repairs = await generate_with_repair(
-            llm, msgs, lambda t: self.parse(t, ctx), trace=trace, stage_name="translate", repairs=options.repairs
+            llm,
+            msgs,
+            lambda t: self.parse(t, ctx),
+            trace=trace,
+            stage_name="translate",
+            repairs=options.repairs,
+            constraint=Constraint(grammar=self.grammar(ctx)) if options.grammar else None,
+            max_tokens=12,
         )
         return f.model_copy(update={"repairs": repairs})
 
@@ -100,8 +110,8 @@ class ToyLLM(BaseLLM):
         if self.delay:
             await asyncio.sleep(self.delay)
         assert request.messages is not None
-        question = request.messages[0].content
+        question = request.messages[1].content
         a, b = re.findall(r"\d+", question)[:2]
-        repairing = len(request.messages) > 1
+        repairing = len(request.messages) > 2
         text = f"{a}-{b}" if int(a) % 3 == 0 and not repairing else f"{a}+{b}"
         return Completion(texts=[text], model="toy", prompt_tokens=10, completion_tokens=3)
