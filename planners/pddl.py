@@ -1,0 +1,359 @@
+"""PDDL in and out through unified-planning's reader, with its errors made actionable.
+
+unified-planning keeps one global environment and is not thread-safe, so every in-process
+use goes through ``UP_LOCK``; solving happens in subprocesses (see ``solving``).
+The reader's foreign exceptions (pyparsing, SyntaxError, KeyError, UPProblemDefinitionError)
+become one ``TranslationError`` with line, column and symbol, the text a repair loop quotes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from nesy.errors import TranslationError
+
+__all__ = [
+    "UP_LOCK",
+    "Fact",
+    "DomainModel",
+    "ParsedProblem",
+    "up_environment",
+    "parse_domain",
+    "parse_problem",
+    "write_problem",
+    "fact_str",
+    "parse_fact",
+    "split_domain_and_problem",
+]
+
+UP_LOCK = threading.RLock()
+
+Fact = tuple[str, ...]  # ("on", "b1", "b2"): predicate then arguments, lower case
+
+
+def fact_str(f: Fact) -> str:
+    return "(" + " ".join(f) + ")"
+
+
+_FACT = re.compile(r"\(\s*([^\s()]+)((?:\s+[^\s()]+)*)\s*\)")
+
+
+def parse_fact(text: str) -> Fact:
+    m = _FACT.fullmatch(text.strip())
+    if not m:
+        raise TranslationError(f"not a PDDL fact: {text!r}", symbol=text.strip())
+    return (m.group(1).lower(), *m.group(2).lower().split())
+
+
+@dataclass(frozen=True)
+class DomainModel:
+    """What grammars, lints and verbalizers need from a domain, free of UP objects."""
+
+    name: str
+    text: str
+    types: dict[str, str | None]  # type -> parent (None at the top)
+    predicates: dict[str, tuple[tuple[str, str], ...]]  # name -> ((param, type), ...)
+    actions: dict[str, tuple[tuple[str, str], ...]]
+    constants: dict[str, str] = field(default_factory=dict)  # name -> type
+    notes: tuple[str, ...] = ()
+
+    def is_subtype(self, t: str, of: str) -> bool:
+        seen: set[str] = set()
+        cur: str | None = t
+        while cur is not None and cur not in seen:
+            if cur == of:
+                return True
+            seen.add(cur)
+            cur = self.types.get(cur)
+        return of == "object"
+
+    @property
+    def leaf_types(self) -> list[str]:
+        parents = {p for p in self.types.values() if p}
+        leaves = [t for t in self.types if t not in parents]
+        return leaves or ["object"]
+
+
+@dataclass(frozen=True)
+class ParsedProblem:
+    domain: DomainModel
+    text: str
+    name: str
+    objects: dict[str, str]  # name -> type (problem objects and domain constants)
+    init: frozenset[Fact]
+    goal: frozenset[Fact]
+    has_metric: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@contextmanager
+def up_environment(relax_names: bool = False) -> Iterator[Any]:
+    """The global UP environment, locked, with credits off; optionally tolerant of name clashes."""
+    with UP_LOCK:
+        import unified_planning.shortcuts as ups
+
+        env = ups.get_environment()
+        env.credits_stream = None
+        old = env.error_used_name
+        env.error_used_name = not relax_names
+        try:
+            yield env
+        finally:
+            env.error_used_name = old
+
+
+# -- error mapping ---------------------------------------------------------------------
+
+_LINE_COL = re.compile(r"line:?\s*(\d+),\s*col:?\s*(\d+)")
+_SYMBOLS = [
+    (re.compile(r"Not able to handle: \((\S+)"), "unknown predicate or wrong term {s!r}"),
+    (re.compile(r"Found invalid expression: ([^\s.]+)"), "unknown object or constant {s!r}"),
+    (re.compile(r"fluent: (\S+) has arity"), None),
+    (re.compile(r"Type (\S+) is declared more than once"), None),
+    (re.compile(r"Name (\S+) already defined"), None),
+]
+
+
+def _locate(symbol: str, text: str, nth: int = 1) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the ``nth`` whole-word occurrence of ``symbol``."""
+    hits = list(re.finditer(rf"(?<![\w-]){re.escape(symbol)}(?![\w-])", text, re.IGNORECASE))
+    if len(hits) < nth:
+        return None, None
+    pos = hits[nth - 1].start()
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _translate_error(e: BaseException, text: str, where: str) -> TranslationError:
+    """One TranslationError for whatever the reader raised; ``where`` is 'domain' or 'problem'."""
+    import pyparsing
+    from unified_planning.exceptions import UPException
+
+    if isinstance(e, pyparsing.ParseBaseException):
+        symbol = (e.line or "").strip()[max(0, e.col - 1) : max(0, e.col - 1) + 20].split(" ")[0] or None
+        msg = f"{where} PDDL syntax error: {e.msg}"
+        if "either" in text and where == "domain" and "(either" in (e.line or ""):
+            msg = f"{where} PDDL uses (either ...) types, which unified-planning cannot read; declare a common supertype instead"
+            symbol = "either"
+        return TranslationError(msg, line=e.lineno, col=e.col, symbol=symbol, part=where)
+    if isinstance(e, KeyError):
+        sym = str(e.args[0]) if e.args else ""
+        line, col = _locate(sym, text)
+        return TranslationError(f"{where} PDDL uses the undeclared type {sym!r}", line=line, col=col, symbol=sym, part=where)
+    message = str(e)
+    m = _LINE_COL.search(message)
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+    symbol = None
+    for pattern, _ in _SYMBOLS:
+        sm = pattern.search(message)
+        if sm:
+            symbol = sm.group(1).strip("'\",)")
+            break
+    first = message.splitlines()[0] if message else type(e).__name__
+    if "has arity" in message:
+        am = re.search(r"fluent: (\S+) has arity (\d+) but (\d+)", message)
+        if am:
+            first = f"predicate {am.group(1)!r} takes {am.group(2)} argument(s) but {am.group(3)} were given"
+    elif "Not able to handle" in message and symbol:
+        first = f"unknown predicate {symbol!r} (or a malformed expression)"
+    elif "Found invalid expression" in message and symbol:
+        first = f"unknown object or constant {symbol!r}: declare it in :objects (or the domain's :constants)"
+    elif "already defined" in message and symbol:
+        first = f"the name {symbol!r} is declared twice"
+        if line is None:
+            line, col = _locate(symbol, text, nth=2)
+    if line is None and symbol:
+        line, col = _locate(symbol, text)
+    if isinstance(e, (SyntaxError, UPException)):
+        return TranslationError(f"{where} PDDL error: {first}", line=line, col=col, symbol=symbol, part=where)
+    return TranslationError(f"{where} PDDL error: {type(e).__name__}: {first}", line=line, col=col, symbol=symbol, part=where)
+
+
+# -- safe repairs of common domain quirks -------------------------------------------------
+
+
+def _dedupe_types(domain: str) -> tuple[str, list[str]]:
+    """Drop repeated declarations of a type with the same parent: harmless, and the reader rejects them."""
+    m = re.search(r"\(:types\b", domain, re.IGNORECASE)
+    if not m:
+        return domain, []
+    depth, i = 1, m.end()
+    while i < len(domain) and depth:
+        depth += {"(": 1, ")": -1}.get(domain[i], 0)
+        i += 1
+    body = domain[m.end() : i - 1]
+    if "(" in body:  # (either ...) inside :types: leave it to the reader's error
+        return domain, []
+    toks = re.sub(r";[^\n]*", " ", body).split()
+    groups: list[tuple[list[str], str | None]] = []
+    names: list[str] = []
+    j = 0
+    while j < len(toks):
+        if toks[j] == "-" and j + 1 < len(toks):
+            groups.append((names, toks[j + 1]))
+            names, j = [], j + 2
+        else:
+            names.append(toks[j])
+            j += 1
+    if names:
+        groups.append((names, None))
+    parent_of: dict[str, str | None] = {}
+    dropped: list[str] = []
+    out_groups: list[tuple[list[str], str | None]] = []
+    for ns, parent in groups:
+        kept = []
+        for n in ns:
+            key = n.lower()
+            if key in parent_of:
+                if parent_of[key] == parent or parent is None or parent_of[key] is None:
+                    dropped.append(n)
+                    continue
+                return domain, []  # conflicting parents: let the reader report it
+            parent_of[key] = parent
+            kept.append(n)
+        if kept:
+            out_groups.append((kept, parent))
+    if not dropped:
+        return domain, []
+    new_body = " ".join(" ".join(ns) + (f" - {p}" if p else "") for ns, p in out_groups)
+    return domain[: m.end()] + " " + new_body + domain[i - 1 :], [f"type {d!r} was declared more than once; kept the first declaration" for d in dropped]
+
+
+def _clash_names(domain: str) -> set[str]:
+    """Names used both for an action and a predicate (the reader rejects these by default)."""
+    actions = {a.lower() for a in re.findall(r"\(:action\s+([^\s()]+)", domain, re.IGNORECASE)}
+    pm = re.search(r"\(:predicates(.*?)\(:(?:action|functions|constants)", domain, re.IGNORECASE | re.DOTALL)
+    preds = {p.lower() for p in re.findall(r"\(\s*([^\s()?]+)", pm.group(1))} if pm else set()
+    return actions & preds
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def split_domain_and_problem(text: str) -> tuple[str | None, str]:
+    """A text may hold a domain and a problem one after the other; return (domain or None, problem)."""
+    m = re.search(r"\(\s*define\s*\(\s*problem\b", text, re.IGNORECASE)
+    d = re.search(r"\(\s*define\s*\(\s*domain\b", text, re.IGNORECASE)
+    if d and m and d.start() < m.start():
+        return text[d.start() : m.start()], text[m.start() :]
+    return None, text
+
+
+def _read(domain: str, problem: str | None) -> tuple[Any, list[str], str]:
+    """Run the reader; returns (UP problem, notes, domain text actually read)."""
+    from unified_planning.exceptions import UPProblemDefinitionError
+    from unified_planning.io import PDDLReader
+
+    domain, notes = _dedupe_types(domain)
+    clashes = _clash_names(domain)
+    # parse the domain alone first so that line numbers name the right text
+    with up_environment(relax_names=bool(clashes)) as _:
+        if clashes:
+            notes.append(f"action and predicate share a name ({', '.join(sorted(clashes))}); accepted")
+        try:
+            up_problem = PDDLReader().parse_problem_string(domain, None)
+        except Exception as e:  # noqa: BLE001 - every reader failure becomes a TranslationError
+            raise _translate_error(e, domain, "domain") from e
+        if problem is None:
+            return up_problem, notes, domain
+        try:
+            return PDDLReader().parse_problem_string(domain, problem), notes, domain
+        except UPProblemDefinitionError as e:
+            raise _translate_error(e, problem, "problem") from e
+        except Exception as e:  # noqa: BLE001
+            raise _translate_error(e, problem, "problem") from e
+
+
+def _domain_model(up_problem: Any, text: str, notes: list[str]) -> DomainModel:
+    types: dict[str, str | None] = {}
+    for t in up_problem.user_types:
+        types[t.name.lower()] = t.father.name.lower() if t.father is not None else None
+    preds = {
+        f.name.lower(): tuple((p.name.lower(), _type_name(p.type)) for p in f.signature)
+        for f in up_problem.fluents
+    }
+    actions = {
+        a.name.lower(): tuple((p.name.lower(), _type_name(p.type)) for p in a.parameters) for a in up_problem.actions
+    }
+    constants = {o.name.lower(): _type_name(o.type) for o in up_problem.all_objects}
+    name = re.search(r"\(\s*domain\s+([^\s()]+)", text, re.IGNORECASE)
+    return DomainModel(
+        name=(name.group(1).lower() if name else up_problem.name),
+        text=text,
+        types=types,
+        predicates=preds,
+        actions=actions,
+        constants=constants,
+        notes=tuple(notes),
+    )
+
+
+def _type_name(t: Any) -> str:
+    return t.name.lower() if getattr(t, "is_user_type", lambda: False)() else "object"
+
+
+def parse_domain(text: str) -> DomainModel:
+    up_problem, notes, read = _read(text, None)
+    return _domain_model(up_problem, read, notes)
+
+
+def _flatten(expr: Any) -> Iterable[Any]:
+    if expr.is_and():
+        for a in expr.args:
+            yield from _flatten(a)
+    else:
+        yield expr
+
+
+def _as_fact(expr: Any, text: str) -> Fact:
+    if not expr.is_fluent_exp():
+        raise TranslationError(
+            f"only conjunctions of positive facts are supported here, found {expr}",
+            symbol=str(expr),
+        )
+    return (expr.fluent().name.lower(), *(str(a).lower() for a in expr.args))
+
+
+def parse_problem(domain: DomainModel | str, problem: str) -> ParsedProblem:
+    """Parse a problem against a domain; raise TranslationError naming line, column and symbol."""
+    dom = domain if isinstance(domain, DomainModel) else parse_domain(domain)
+    up_problem, notes, _ = _read(dom.text, problem)
+    with UP_LOCK:
+        init = frozenset(
+            _as_fact(f, problem) for f, v in up_problem.explicit_initial_values.items() if v.is_true()
+        )
+        goal = frozenset(_as_fact(g, problem) for e in up_problem.goals for g in _flatten(e))
+        objects = {o.name.lower(): _type_name(o.type) for o in up_problem.all_objects}
+        has_metric = bool(up_problem.quality_metrics)
+    name = re.search(r"\(\s*problem\s+([^\s()]+)", problem, re.IGNORECASE)
+    return ParsedProblem(
+        domain=dom,
+        text=problem,
+        name=name.group(1) if name else "problem",
+        objects=objects,
+        init=init,
+        goal=goal,
+        has_metric=has_metric,
+        notes=tuple(notes),
+    )
+
+
+def write_problem(
+    name: str, domain: str, objects: dict[str, str], init: Iterable[Fact], goal: Iterable[Fact]
+) -> str:
+    """Problem PDDL text from parts; objects grouped by type in first-seen order."""
+    by_type: dict[str, list[str]] = {}
+    for o, t in objects.items():
+        by_type.setdefault(t, []).append(o)
+    objs = "\n    ".join(" ".join(os_) + (f" - {t}" if t != "object" else "") for t, os_ in by_type.items())
+    init_s = "\n    ".join(fact_str(f) for f in init)
+    goal_s = "\n      ".join(fact_str(f) for f in goal)
+    return (
+        f"(define (problem {name})\n  (:domain {domain})\n  (:objects\n    {objs})\n"
+        f"  (:init\n    {init_s})\n  (:goal (and\n      {goal_s})))\n"
+    )
