@@ -61,6 +61,8 @@ def _check(enc: Encoded, extra: z3.BoolRef | None, timeout: float) -> Check:
         tracker = z3.Bool(f"__premise_{i}", enc.ctx)
         trackers[str(tracker)] = p.name
         s.assert_and_track(p.expr, tracker)
+    for b in enc.background:
+        s.add(b)
     if extra is not None:
         s.add(extra)
     start = time.perf_counter()

@@ -25,3 +25,4 @@ class Encoded:
     options: dict[str, z3.BoolRef]
     language: str  # "fol" | "csp" | "smtlib"
     goal_texts: dict[str, str] = field(default_factory=dict)
+    background: list[z3.BoolRef] = field(default_factory=list)  # untracked axioms, e.g. variable domains

@@ -19,7 +19,7 @@ from logic.ast import (
 )
 from nesy.errors import TranslationError
 
-__all__ = ["parse_program", "parse_formula", "split_comment", "fol_parser"]
+__all__ = ["parse_program", "parse_formula", "split_comment", "fol_parser", "syntax_error"]
 
 GRAMMAR = Path(__file__).with_name("fol.lark")
 
@@ -105,18 +105,21 @@ _HINTS = {"&": "and", "|": "or", "~": "not", "!": "not", "=>": "->", "\u2200": "
           "\u2227": "and", "\u2228": "or", "\u00ac": "not", "\u2192": "->", "\u2194": "<->", "\u2295": "xor"}
 
 
-def _literal(terminal: str) -> str:
+def _literal(terminal: str, parser: Lark) -> str:
     """A terminal's name as the text a writer would type (``'->'`` rather than ``__ANON_0``)."""
     try:
-        term = fol_parser().get_terminal(terminal)
+        term = parser.get_terminal(terminal)
     except KeyError:
         return terminal
     if term.pattern.type == "str":
         return repr(term.pattern.value)
-    return {"NAME": "a name", "INT": "a number", "QUANT": "forall/exists"}.get(terminal, terminal)
+    return {"NAME": "a name", "INT": "a number", "SIGNED": "a number", "QUANT": "forall/exists",
+            "CMP": "a comparison"}.get(terminal, terminal)
 
 
-def _syntax_error(e: UnexpectedInput, line_no: int, code: str) -> TranslationError:
+def syntax_error(e: UnexpectedInput, line_no: int, code: str, parser: Lark | None = None) -> TranslationError:
+    """A lark error as a TranslationError naming line, column and the offending symbol."""
+    parser = parser or fol_parser()
     col = int(getattr(e, "column", 0) or 0)
     if isinstance(e, UnexpectedToken):
         sym = str(e.token) if e.token.type != "$END" else ""
@@ -124,7 +127,7 @@ def _syntax_error(e: UnexpectedInput, line_no: int, code: str) -> TranslationErr
             return TranslationError(
                 f"line {line_no}: the line ends too early: {code!r}", line=line_no, col=len(code) + 1
             )
-        expected = ", ".join(sorted({_literal(t) for t in e.expected})[:10])
+        expected = ", ".join(sorted({_literal(t, parser) for t in e.expected})[:10])
         return TranslationError(
             f"line {line_no}: unexpected {sym!r} at column {col}; expected one of: {expected}",
             line=line_no, col=col, symbol=sym,
@@ -152,7 +155,7 @@ def _parse_line(code: str, line_no: int, offset: int = 0) -> Tree:
     except UnexpectedInput as e:
         if offset and getattr(e, "column", None):
             e.column = max(1, int(e.column) - offset)
-        raise _syntax_error(e, line_no, code[offset:]) from None
+        raise syntax_error(e, line_no, code[offset:]) from None
 
 
 def parse_program(text: str) -> Program:

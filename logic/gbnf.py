@@ -1,0 +1,129 @@
+"""GBNF grammars for constrained decoding, generated per context so that a model can write
+only declared symbols with their declared arities. Every string these grammars admit parses
+with fol.lark / csp.lark (tests/logic/test_gbnf.py samples them to check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+__all__ = [
+    "literal", "formula_rules", "formula_gbnf", "program_gbnf", "clause_gbnf", "declarations_gbnf",
+    "csp_line_gbnf", "CLAUSE_FORMS", "GENERIC_FOL_GBNF", "VARIABLES",
+]
+
+VARIABLES = ("x", "y", "z")
+# Clause forms the translator first chooses between (a constrained choice), then fills in.
+CLAUSE_FORMS = ("fact", "negated fact", "rule", "negative rule", "other")
+
+_GENERIC_NAME = "[A-Z] [a-zA-Z0-9_]*"
+
+
+def literal(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _alts(names: Sequence[str]) -> str:
+    return " | ".join(literal(n) for n in names)
+
+
+def _atom_rules(preds: Mapping[str, int] | None, term: str = "term") -> str:
+    if not preds:  # generic: any capitalised name with any number of arguments
+        return f'pname ::= {_GENERIC_NAME}\natom ::= pname "(" {term} (", " {term})* ")"\n'
+    alts = []
+    for name, arity in sorted(preds.items()):
+        if arity == 0:
+            alts.append(literal(name))
+        else:
+            alts.append(literal(name + "(") + f" {term}" + f' ", " {term}' * (arity - 1) + ' ")"')
+    return "atom ::= " + " | ".join(alts) + "\n"
+
+
+def _term_rules(consts: Sequence[str] | None, variables: Sequence[str] = VARIABLES) -> str:
+    if consts is None:
+        return f"term ::= var | const\nconst ::= {_GENERIC_NAME}\nvar ::= {_alts(variables)}\n"
+    if not consts:
+        return f"term ::= var\nvar ::= {_alts(variables)}\n"
+    return f"term ::= var | const\nconst ::= {_alts(sorted(consts))}\nvar ::= {_alts(variables)}\n"
+
+
+def formula_rules(preds: Mapping[str, int] | None, consts: Sequence[str] | None) -> str:
+    """Rules for ``formula`` over the declared symbols (None: any well-formed name)."""
+    return (
+        'formula ::= quant | "not " quant | iff\n'
+        'quant ::= ("forall " | "exists ") var (" " var)* ". " formula\n'
+        'iff ::= imp ((" <-> " | " xor ") imp)*\n'
+        'imp ::= disj (" -> " (imp | quant))?\n'
+        'disj ::= conj (" or " conj)*\n'
+        'conj ::= unary (" and " unary)*\n'
+        'unary ::= "not " unary | "(" formula ")" | atom | term " = " term | term " != " term\n'
+        + _atom_rules(preds)
+        + _term_rules(consts)
+    )
+
+
+def formula_gbnf(preds: Mapping[str, int] | None = None, consts: Sequence[str] | None = None) -> str:
+    return "root ::= formula\n" + formula_rules(preds, consts)
+
+
+def program_gbnf(preds: Mapping[str, int] | None = None, consts: Sequence[str] | None = None) -> str:
+    """A whole program: declarations, premises (with an optional gloss comment), a conclusion."""
+    if preds is None:
+        decls = (
+            'decl ::= "const " const (", " const)* | "pred " pname "/" [0-3]\n'
+        )
+    else:
+        decl_lines = [literal(f"pred {n}/{a}") for n, a in sorted(preds.items())]
+        if consts:
+            decl_lines.append(literal("const " + ", ".join(sorted(consts))))
+        decls = "decl ::= " + " | ".join(decl_lines) + "\n"
+    return (
+        'root ::= (decl "\\n")+ ("premise: " formula gloss? "\\n")+ "conclusion: " formula "\\n"?\n'
+        'gloss ::= "  # " [^\\n#]*\n'
+        + decls
+        + formula_rules(preds, consts)
+    )
+
+
+def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str]) -> str:
+    """The content grammar for one clause form: only the shape the chosen form allows."""
+    ground = _atom_rules(preds, "const").replace("atom ::=", "gatom ::=")
+    ground += f"const ::= {_alts(sorted(consts))}\n" if consts else 'const ::= "x"\n'
+    over_x = _atom_rules(preds, "xterm").replace("atom ::=", "xatom ::=")
+    over_x += "xterm ::= " + _alts(["x", *sorted(consts)]) + "\n"
+    if form == "fact":
+        return "root ::= gatom\n" + ground
+    if form == "negated fact":
+        return 'root ::= "not " gatom\n' + ground
+    if form in ("rule", "negative rule"):
+        head = '"not " xatom' if form == "negative rule" else "xatom"
+        return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {head}\n' + over_x
+    return formula_gbnf(preds, consts)
+
+
+def declarations_gbnf(names: Sequence[str], max_arity: int = 2) -> str:
+    """Declarations whose names are words of the text: ``pred Name/1`` and ``const Name`` lines."""
+    name = "name ::= " + _alts(sorted(set(names))) + "\n"
+    return (
+        'root ::= (decl "\\n")+\n'
+        f'decl ::= "pred " name "/" [1-{max_arity}] | "const " name\n' + name
+    )
+
+
+def csp_line_gbnf(variables: Sequence[str], values: Sequence[str] = (), lo: int = 1, hi: int = 7) -> str:
+    """One ``constraint:`` body over the declared variables (and enumeration values)."""
+    nums = _alts([str(i) for i in range(lo, hi + 1)])
+    refs = _alts(sorted(set(variables) | set(values)))
+    return (
+        "root ::= expr\n"
+        'expr ::= conj (" or " conj)*\n'
+        'conj ::= unary (" and " unary)*\n'
+        'unary ::= "not " unary | "(" expr ")" | cmp\n'
+        'cmp ::= sum (" == " | " != " | " < " | " <= " | " > " | " >= ") sum\n'
+        'sum ::= value ((" + " | " - ") value)*\n'
+        'value ::= ref | num | "abs(" sum ")"\n'
+        f"ref ::= {refs}\nnum ::= {nums}\n"
+    )
+
+
+GENERIC_FOL_GBNF = program_gbnf(None, None)
