@@ -241,6 +241,7 @@ async def arun_benchmark(
     records = [store.records[it.id] for it in items if it.id in store.records]
     seconds = time.perf_counter() - started
     outcome = RunOutcome(out_dir, records, {}, cached.stats["calls"], cached.stats["hits"], seconds)
+    sessions = _log_session(out_dir, config, seconds, len(todo), cached.stats)
     if report:
         from benchmarks.report import write_report
 
@@ -256,9 +257,31 @@ async def arun_benchmark(
                 "items_per_second": len(todo) / seconds if seconds > 0 else 0.0,
                 "llm_calls": cached.stats["calls"],
                 "llm_cache_hits": cached.stats["hits"],
+                "sessions": sessions,
+                "items_per_second_all_sessions": sum(x["items_run"] for x in sessions)
+                / max(1e-9, sum(x["wall_seconds"] for x in sessions)),
             },
         )
     return outcome
+
+
+def _log_session(out_dir: Path, config: RunConfig, seconds: float, n: int, stats: dict[str, int]) -> list[dict[str, Any]]:
+    """Append this invocation's timing to sessions.jsonl, so a resumed run reports all of its time."""
+    store = ResultStore(out_dir / "sessions.jsonl")
+    store.append(
+        {
+            "id": datetime.now(timezone.utc).isoformat(timespec="seconds") + f"#{len(store.records)}",
+            "llm": config.llm,
+            "concurrency": config.concurrency,
+            "workers": config.workers,
+            "wall_seconds": round(seconds, 3),
+            "items_run": n,
+            "llm_calls": stats["calls"],
+            "llm_cache_hits": stats["hits"],
+        }
+    )
+    store.close()
+    return list(store.records.values())
 
 
 def run_benchmark(config: RunConfig, out_dir: Path | None = None, **kw: Any) -> RunOutcome:
