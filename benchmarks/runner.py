@@ -288,6 +288,28 @@ def run_benchmark(config: RunConfig, out_dir: Path | None = None, **kw: Any) -> 
     return asyncio.run(arun_benchmark(config, out_dir, **kw))
 
 
+def _failed(
+    item: Item, suite: Suite, config: RunConfig, start: float, error: dict[str, Any], llm: CachedLLM
+) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "suite": suite.name,
+        "kind": item.problem.kind or suite.kind,
+        "signature": item.signature,
+        "split": item.split,
+        "status": None,
+        "answer": None,
+        "scores": {},
+        "error": error,
+        "samples": config.samples,
+        "translated": 0,
+        "seconds": {"translate": 0.0, "solve": 0.0, "total": round(time.perf_counter() - start, 4)},
+        "tokens": {"prompt": 0, "completion": 0},
+        "llm": dict(llm.item_stats),
+        "meta": item.meta,
+    }
+
+
 async def _run_item(
     item: Item,
     suite: Suite,
@@ -311,6 +333,10 @@ async def _run_item(
         except TranslationError as e:
             errors.append(e.to_dict())
             trace = None
+        except LLMError:
+            raise  # the server, not the item: abort the run so the item is redone on resume
+        except NesyError as e:  # the item itself is bad (unknown domain or KB, ...): record it, go on
+            return _failed(item, suite, config, start, e.to_dict(), llm)
         if trace is not None:
             p, c = trace.tokens
             prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
@@ -332,6 +358,11 @@ async def _run_item(
         solved = await asyncio.wait_for(fut, limit)
     except asyncio.TimeoutError:
         solved = {"status": "TIMEOUT", "scores": {}, "error": {"type": "timeout", "message": f"no answer in {limit:g} s"}}
+    except BrokenProcessPool:
+        raise
+    except Exception as e:  # a backend bug on one item must not sink a long run; it is recorded instead
+        err = e.to_dict() if isinstance(e, NesyError) else {"type": type(e).__name__, "message": str(e)}
+        return _failed(item, suite, config, start, {**err, "stage": err.get("stage", "solve")}, llm)
     return {
         "id": item.id,
         "suite": suite.name,

@@ -11,7 +11,7 @@ import asyncio
 import re
 
 from nesy.backend import Context, Registry, load_backends
-from nesy.errors import TranslationError
+from nesy.errors import TranslationError, UnknownResourceError
 from nesy.llm.base import BaseLLM, Completion, Constraint, LLMRequest, Message
 from nesy.suite import Item, Suite
 from nesy.translate import generate_with_repair
@@ -33,6 +33,8 @@ class ArithBackend:
         return 1.0
 
     def context(self, problem: Problem) -> Context:
+        if "unknown" in problem.text:  # stands for an item naming a domain / KB that does not exist
+            raise UnknownResourceError(f"no such thing in {problem.text!r}")
         return Context(kind="logic", problem=problem)
 
     def grammar(self, ctx: Context) -> str:
@@ -63,6 +65,8 @@ class ArithBackend:
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
         a, b = f.parsed
+        if a == 999:
+            raise RuntimeError("backend bug")  # stands for a crash inside a solver wrapper
         return Solution(status=Status.SOLVED, answer=a + b, backend="logic", engine="arith")
 
     def verbalize(self, s: Solution, ctx: Context) -> str:
