@@ -23,7 +23,18 @@ router = APIRouter(prefix="/v1", tags=["natural language"], responses=ERROR_RESP
 _SSE_DOC = {
     "description": "the whole result, or with stream=true server-sent events: one `stage` event per "
     "pipeline stage as it completes, then `result` (a SolveResponse) or `error` (an ErrorBody)",
-    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    "content": {
+        "text/event-stream": {
+            "schema": {
+                "type": "object",
+                "required": ["event", "data"],
+                "properties": {
+                    "event": {"type": "string", "enum": ["stage", "result", "error"]},
+                    "data": {"type": "string", "description": "JSON: a StageOut, a SolveResponse or an ErrorBody"},
+                },
+            }
+        }
+    },
 }
 
 
