@@ -1,0 +1,201 @@
+"""The planning backend: natural language -> PDDL problem -> plan from a real planner -> sentences.
+
+Domains come from the bundled library (``context["domain"]``) or as text
+(``context["domain_pddl"]``). Solving runs in subprocesses (see ``solving``); parsing and
+validation use unified-planning in-process under one lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+
+
+from nesy.backend import Context
+from nesy.errors import ConfigError
+from nesy.llm.base import BaseLLM
+from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
+
+from planners.domains import DOMAINS, BundledDomain, bundled_domain
+from planners.grammar import problem_grammar
+from planners.lint import check_contradictions, check_fact, check_goal_not_true
+from planners.pddl import DomainModel, ParsedProblem, parse_domain, parse_problem, split_domain_and_problem
+from planners.solving import ENGINE_NAMES, solve_pddl
+from planners.translation import PlanningTask, translate_baseline, translate_ours
+from planners.validate import validate_plan
+from planners.verbalize import verbalize_plan
+
+__all__ = ["PlanningBackend"]
+
+_CUES = re.compile(
+    r"\b(blocks?|stack(ed)?|unstack|gripper|truck|airplane|packages?|deliver|robot|plan|goal is|your goal|pddl)\b",
+    re.IGNORECASE,
+)
+
+
+class PlanningBackend:
+    name = "planning"
+
+    def __init__(self, memory_mb: int = 4096) -> None:
+        self.memory_mb = memory_mb
+        self._domains: dict[str, DomainModel] = {}  # parsed domains by content hash
+
+    # -- contract ----------------------------------------------------------------------
+
+    def available(self) -> tuple[bool, str]:
+        missing = [m for m in ("unified_planning", "up_fast_downward") if importlib.util.find_spec(m) is None]
+        if missing:
+            return False, f"missing packages: {', '.join(missing)} (pip install unified-planning up-fast-downward)"
+        return True, ""
+
+    def detect(self, problem: Problem) -> float:
+        if "domain" in problem.context or "domain_pddl" in problem.context:
+            return 1.0
+        hits = len(_CUES.findall(problem.text))
+        return min(0.8, 0.25 * hits)
+
+    def context(self, problem: Problem) -> Context:
+        c = problem.context
+        bundled: BundledDomain | None = None
+        example_nl, example_pddl = c.get("example_nl"), c.get("example_pddl")
+        if c.get("domain_pddl"):
+            text = str(c["domain_pddl"])
+        elif c.get("domain"):
+            bundled = bundled_domain(str(c["domain"]))
+            text = bundled.pddl
+        else:
+            raise ConfigError(
+                "planning needs a domain: context['domain'] = one of "
+                f"{', '.join(sorted(DOMAINS))}, or context['domain_pddl'] = the domain's PDDL text",
+                stage="context",
+            )
+        domain = self._domain(text)
+        if bundled is not None and example_nl is None:
+            example_nl, example_pddl = _bundled_example(bundled.name)
+        engine = str(c.get("engine", "auto"))
+        if engine not in ENGINE_NAMES:
+            raise ConfigError(f"unknown planning engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}", stage="context")
+        return Context(
+            kind="planning",
+            problem=problem,
+            data={
+                "domain": domain,
+                "bundled": bundled,
+                "example_nl": example_nl,
+                "example_pddl": example_pddl,
+                "engine": engine,
+                "memory_mb": int(c.get("memory_mb", self.memory_mb)),
+            },
+            vocabulary={
+                "predicates": sorted(domain.predicates),
+                "types": sorted(domain.types),
+                "actions": sorted(domain.actions),
+                "constants": sorted(domain.constants),
+            },
+        )
+
+    def grammar(self, ctx: Context) -> str:
+        return problem_grammar(ctx.data["domain"])
+
+    def parse(self, text: str, ctx: Context) -> Formalization:
+        domain: DomainModel = ctx.data["domain"]
+        inline_domain, problem_text = split_domain_and_problem(text)
+        if inline_domain is not None:  # a whole domain + problem pasted as one text
+            domain = self._domain(inline_domain)
+        parsed = parse_problem(domain, problem_text)
+        self._lint(parsed, ctx.data.get("bundled") if inline_domain is None else None)
+        return Formalization(
+            kind="planning",
+            text=problem_text.strip(),
+            parsed=parsed,
+            language="pddl",
+            notes=[*domain.notes, *parsed.notes],
+        )
+
+    async def translate(self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
+        task = self._task(ctx)
+        if options.mode == "baseline":
+            return await translate_baseline(task, llm, options, trace)
+        if options.mode == "ours":
+            return await translate_ours(task, llm, options, trace)
+        raise ConfigError(f"unknown translation mode {options.mode!r}; use 'ours' or 'baseline'", stage="translate")
+
+    def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
+        parsed: ParsedProblem = f.parsed if isinstance(f.parsed, ParsedProblem) else self.parse(f.text, ctx).parsed
+        relax = any("share a name" in n for n in parsed.domain.notes)
+        return solve_pddl(
+            parsed.domain.text,
+            parsed.text,
+            engine=ctx.data.get("engine", "auto"),
+            timeout=timeout,
+            memory_mb=ctx.data.get("memory_mb", self.memory_mb),
+            relax_names=relax,
+        )
+
+    def verbalize(self, s: Solution, ctx: Context) -> str:
+        return verbalize_plan(s, ctx.data.get("domain"), ctx.data.get("bundled"))
+
+    def score(self, f: Formalization | None, s: Solution | None, gold: Gold, ctx: Context) -> dict[str, float]:
+        """translation_exact, facts_f1, solved, plan_valid (against the gold problem), plan_optimal."""
+        domain: DomainModel = ctx.data["domain"]
+        scores = {"translation_exact": 0.0, "facts_f1": 0.0, "solved": 0.0, "plan_valid": 0.0, "plan_optimal": 0.0}
+        gold_parsed = parse_problem(domain, gold.formal) if gold.formal else None
+        if gold_parsed is not None and f is not None and isinstance(f.parsed, ParsedProblem):
+            mine, ref = f.parsed, gold_parsed
+            scores["translation_exact"] = float(mine.init == ref.init and mine.goal == ref.goal)
+            got = {("i", *x) for x in mine.init} | {("g", *x) for x in mine.goal}
+            want = {("i", *x) for x in ref.init} | {("g", *x) for x in ref.goal}
+            tp = len(got & want)
+            scores["facts_f1"] = 2 * tp / (len(got) + len(want)) if got or want else 1.0
+        if s is not None and s.status.solved and isinstance(s.answer, list):
+            scores["solved"] = 1.0
+            if gold_parsed is not None:
+                check = validate_plan(domain.text, gold_parsed.text, s.answer)
+                scores["plan_valid"] = float(check.valid)
+                optimum = gold.answer if gold.answer is not None else gold.extra.get("optimal_length")
+                if check.valid and optimum is not None:
+                    scores["plan_optimal"] = float(len(s.answer) == int(optimum))
+        return scores
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _domain(self, text: str) -> DomainModel:
+        key = hashlib.sha256(text.encode()).hexdigest()
+        if key not in self._domains:
+            self._domains[key] = parse_domain(text)
+        return self._domains[key]
+
+    def _lint(self, parsed: ParsedProblem, bundled: BundledDomain | None) -> None:
+        for f in [*parsed.init, *parsed.goal]:
+            check_fact(f, parsed.domain, parsed.objects)
+        check_contradictions(parsed.init, bundled, "initial state")
+        check_contradictions(parsed.goal, bundled, "goal")
+        check_goal_not_true(parsed.init, parsed.goal)
+
+    def _task(self, ctx: Context) -> PlanningTask:
+        from planners.generators import clause_exemplars, object_exemplars
+
+        bundled: BundledDomain | None = ctx.data.get("bundled")
+        name = bundled.name if bundled else None
+        return PlanningTask(
+            text=ctx.problem.text,
+            domain=ctx.data["domain"],
+            bundled=bundled,
+            parse=lambda text: self.parse(text, ctx),
+            clause_pool=clause_exemplars(name) if name else [],
+            object_pool=object_exemplars(name) if name else [],
+            example_nl=ctx.data.get("example_nl"),
+            example_pddl=ctx.data.get("example_pddl"),
+        )
+
+
+def _bundled_example(domain: str) -> tuple[str, str]:
+    """The one NL/PDDL example pair the baseline shows: a small seen-composition problem."""
+    from planners.generators import SEEN_GOALS, generate
+
+    combo = sorted(SEEN_GOALS[domain])[0]
+    p = generate(domain, 3 if domain == "blocksworld" else 2, combo, 99_999, name="example")
+    return p.text, p.pddl
+
+
