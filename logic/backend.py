@@ -1,0 +1,113 @@
+"""The logic backend: our first-order language, the constraint form and SMT-LIB2, decided by Z3."""
+
+from __future__ import annotations
+
+import re
+
+from logic.csp import looks_like_csp, parse_csp
+from logic.decide import decide
+from logic.encoded import Encoded
+from logic.fol import parse_program
+from logic.gbnf import GENERIC_FOL_GBNF
+from logic.lint import check
+from logic.compile import compile_program
+from logic.problem import name_candidates, normalize_answer, split_problem
+from logic.smtlib import looks_like_smtlib, parse_smtlib
+from logic.translation import translate_baseline, translate_ours
+from logic.verbalize import verbalize
+from nesy.backend import Context
+from nesy.errors import ConfigError
+from nesy.llm.base import BaseLLM
+from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
+
+__all__ = ["LogicBackend", "parse_any"]
+
+_CUES = [
+    (re.compile(r"\bQuestion:", re.I), 0.3),
+    (re.compile(r"true or false|true, false, or (unknown|uncertain)", re.I), 0.6),
+    (re.compile(r"\bis it true\b", re.I), 0.5),
+    (re.compile(r"\b(every|each|all)\b \w+", re.I), 0.2),
+    (re.compile(r"\bif (something|someone|people)\b", re.I), 0.3),
+    (re.compile(r"\bfixed order\b|\bwhich of the following is true\b", re.I), 0.5),
+]
+
+
+def parse_any(text: str) -> tuple[Encoded, list[str], str]:
+    """Detect the language (SMT-LIB2, constraint form, or our FOL), parse, lint and compile it."""
+    if looks_like_smtlib(text):
+        enc, warnings = parse_smtlib(text)
+        return enc, warnings, "smtlib"
+    if looks_like_csp(text):
+        enc, warnings = parse_csp(text)
+        return enc, warnings, "csp"
+    prog = parse_program(text)
+    warnings = check(prog)
+    return compile_program(prog), warnings, "fol"
+
+
+class LogicBackend:
+    name = "logic"
+
+    def available(self) -> tuple[bool, str]:
+        try:
+            import z3  # noqa: F401
+        except ImportError as e:
+            return False, f"z3-solver is not installed ({e}); pip install 'nesy[logic]'"
+        return True, ""
+
+    def detect(self, problem: Problem) -> float:
+        return min(1.0, sum(w for rx, w in _CUES if rx.search(problem.text)))
+
+    def context(self, problem: Problem) -> Context:
+        parts = split_problem(problem)
+        return Context(
+            kind="logic", problem=problem,
+            data={"parts": parts, "format": parts.format, "labels": parts.labels, "options": parts.options},
+            vocabulary={"words": name_candidates(parts.premises + " " + parts.statement)},
+        )
+
+    def grammar(self, ctx: Context) -> str:
+        return GENERIC_FOL_GBNF
+
+    def parse(self, text: str, ctx: Context) -> Formalization:
+        enc, warnings, language = parse_any(text)
+        return Formalization(kind="logic", text=text, parsed=enc, language=language, notes=warnings)
+
+    async def translate(self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
+        parts = ctx.data["parts"]
+        if options.mode == "baseline":
+            f, text, used = await translate_baseline(parts, llm, options, trace, lambda t: self.parse(t, ctx))
+            return f.model_copy(update={"repairs": used})
+        if options.mode != "ours":
+            raise ConfigError(f"unknown translation mode {options.mode!r}: use 'ours' or 'baseline'")
+        text, used = await translate_ours(parts, llm, options, trace)
+        return self.parse(text, ctx).model_copy(update={"repairs": used})
+
+    def solve(self, f: Formalization, ctx: Context, *, timeout: float = 10.0) -> Solution:
+        enc = f.parsed if isinstance(f.parsed, Encoded) else parse_any(f.text)[0]
+        d = decide(enc, timeout=timeout)
+        cert = dict(d.certificate)
+        labels = ctx.data.get("labels") or {}
+        answer = d.answer
+        if answer in ("True", "False", "Unknown") and labels:
+            letter = next((k for k, v in labels.items() if v == answer), None)
+            if letter:
+                cert["option"] = letter
+        cert["goal_texts"] = enc.goal_texts
+        return Solution(status=d.status, answer=answer, certificate=cert, backend="logic", engine="z3",
+                        metrics={"solve_seconds": d.seconds}, message=d.message)
+
+    def verbalize(self, s: Solution, ctx: Context) -> str:
+        parts = ctx.data.get("parts")
+        return verbalize(s, statement=parts.statement if parts else "", options=ctx.data.get("options") or {})
+
+    def score(self, f: Formalization | None, s: Solution | None, gold: Gold, ctx: Context) -> dict[str, float]:
+        labels = ctx.data.get("labels") or {}
+        executable = float(f is not None and s is not None and s.status != Status.ERROR)
+        got = normalize_answer(s.answer, labels) if s is not None and s.status.solved else None
+        want = normalize_answer(gold.answer, labels)
+        return {
+            "accuracy": float(got is not None and got == want),
+            "executable": executable,
+            "repairs": float(f.repairs) if f is not None else 0.0,
+        }

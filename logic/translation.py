@@ -1,0 +1,230 @@
+"""Natural language to a logic program with an LLM: the Logic-LM baseline and our mode.
+
+baseline: the whole program at once from one worked example, then self-refinement fed with
+the parser's / solver's error message (Logic-LM's prompting, on our language).
+
+ours: (1) declarations, their names constrained to words of the text; (2) for each sentence
+a constrained choice of the clause form (fact / negated fact / rule / negative rule /
+other), then (3) the content under a grammar admitting only declared symbols in that form,
+with similarity-chosen exemplars from seen compositions, linted and repaired.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from functools import lru_cache
+
+from logic.fol import parse_formula, parse_program
+from logic.gbnf import CLAUSE_FORMS, clause_gbnf, csp_line_gbnf, declarations_gbnf
+from logic.generators import Generated, chain_item, ordering_item
+from logic.lint import check
+from logic.problem import ProblemParts, name_candidates
+from nesy.errors import TranslationError
+from nesy.llm.base import BaseLLM, Constraint, LLMRequest, Message
+from nesy.tracing import stage
+from nesy.translate import Exemplar, few_shot_messages, generate_with_repair, select_exemplars, split_clauses
+from nesy.types import Trace, TranslateOptions
+
+__all__ = ["translate_baseline", "translate_ours", "exemplar_pool", "SEEN_CHAIN", "SEEN_ORDER"]
+
+# Compositions exemplars may come from; the suites hold the others out.
+SEEN_CHAIN = [(d, r) for d in (1, 2, 3) for r in ((), ("neg",), ("and",))]
+SEEN_ORDER = [3]
+
+LANGUAGE = (
+    "Write first-order logic, one statement per line:\n"
+    "const Name1, Name2        (individuals)\n"
+    "pred Name/1               (a property or class; /2 for a relation)\n"
+    "premise: FORMULA  # the sentence\n"
+    "conclusion: FORMULA\n"
+    "Formulas: Pred(Name), not F, F and G, F or G, F -> G, F <-> G, F xor G, forall x. F, exists x. F"
+)
+
+
+@lru_cache(maxsize=1)
+def _seen_items() -> tuple[Generated, ...]:
+    rng = random.Random(1234)
+    items = [chain_item(rng, d, r) for d, r in SEEN_CHAIN for _ in range(2)]
+    items += [ordering_item(rng, n) for n in SEEN_ORDER for _ in range(3)]
+    return tuple(items)
+
+
+def exemplar_pool(kind: str) -> list[Exemplar]:
+    """Exemplars from seen compositions only: ``form`` / ``formula`` / ``constraint`` / ``program``."""
+    out: list[Exemplar] = []
+    for g in _seen_items():
+        is_csp = g.signature.startswith("order")
+        if kind == "program" and not is_csp:
+            out.append(Exemplar(f"{g.text}\nQuestion: {g.statement}", g.program.replace("\n\n", "\n"), g.signature))
+        elif kind == "declarations" and not is_csp:
+            out.append(Exemplar(g.text + " " + g.statement, g.declarations, g.signature))
+        for a in g.aligned:
+            if kind == "form" and not is_csp:
+                out.append(Exemplar(a.sentence, a.form, g.signature))
+            elif kind == "formula" and not is_csp:
+                out.append(Exemplar(a.sentence, a.formula, g.signature))
+            elif kind == "constraint" and is_csp:
+                out.append(Exemplar(a.sentence, a.formula, g.signature))
+    return out
+
+
+def _problem_text(parts: ProblemParts) -> str:
+    q = parts.statement or " ".join(f"{k}) {v}" for k, v in parts.options.items())
+    return f"{parts.premises}\nQuestion: {q}"
+
+
+async def translate_baseline(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace,
+                             parse) -> tuple[object, str, int]:
+    shots = select_exemplars(_problem_text(parts), exemplar_pool("program"), max(1, min(options.exemplars, 1)))
+    msgs = few_shot_messages(LANGUAGE + "\nTranslate the problem into a program.", shots, _problem_text(parts))
+    # Logic-LM generates unconstrained; its only correction is the refinement loop.
+    return await generate_with_repair(
+        llm, msgs, parse, trace=trace, stage_name="translate.program", repairs=options.repairs, max_tokens=max(options.max_tokens, 640), temperature=options.temperature,
+    )
+
+
+def _declarations(text: str) -> tuple[dict[str, int], list[str]]:
+    """Lenient reading of generated declarations: duplicates and clashes are dropped."""
+    preds: dict[str, int] = {}
+    consts: list[str] = []
+    for line in text.splitlines():
+        m = re.match(r"\s*pred\s+([A-Za-z_]\w*)\s*/\s*(\d)", line)
+        if m and m.group(1) not in preds and m.group(1) not in consts:
+            preds[m.group(1)] = int(m.group(2))
+        m = re.match(r"\s*const\s+(.+)", line)
+        if m:
+            for n in re.split(r"\s*,\s*", m.group(1).strip()):
+                if n and n not in preds and n not in consts:
+                    consts.append(n)
+    return preds, consts
+
+
+def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
+    lines = ([f"const {', '.join(consts)}"] if consts else []) + [f"pred {p}/{a}" for p, a in preds.items()]
+    return "\n".join(lines)
+
+
+async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> tuple[str, int]:
+    """Returns (program text, repair rounds used)."""
+    if parts.format == "csp":
+        return await _ours_csp(parts, llm, options, trace)
+    sentences = split_clauses(parts.premises)
+    whole = parts.premises + " " + parts.statement
+    names = name_candidates(whole)
+    if not names:
+        raise TranslationError("the problem has no words to name constants or predicates with", stage="translate")
+    # 1. declarations, names constrained to the words of the text
+    shots = select_exemplars(whole, exemplar_pool("declarations"), min(options.exemplars, 2))
+    msgs = few_shot_messages(
+        "List the individuals (const Name) and the properties or classes (pred Name/1) of the text, "
+        "one per line, each name once. Use the singular for classes.", shots, whole)
+    with stage(trace, "translate.declarations", whole) as rec:
+        c = Constraint(grammar=declarations_gbnf(names)) if options.grammar else None
+        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=min(12 * len(names), 400),
+                                            temperature=options.temperature, constraint=c))
+        rec.count(out)
+        preds, consts = _declarations(out.text)
+        rec.output = {"preds": preds, "consts": consts}
+    if not preds:
+        raise TranslationError("the model declared no predicates", stage="translate.declarations")
+    decl = _decl_text(preds, consts)
+    repairs = 0
+    lines: list[str] = []
+    form_pool, formula_pool = exemplar_pool("form"), exemplar_pool("formula")
+    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
+    for sentence, role in targets:
+        # 2. the clause form: a constrained choice
+        with stage(trace, "translate.form", sentence) as rec:
+            shots = select_exemplars(sentence, form_pool, options.exemplars + 2)
+            msgs = few_shot_messages("Name the form of the sentence.", shots, sentence)
+            out = await llm.generate(LLMRequest(messages=msgs, max_tokens=6, temperature=0.0,
+                                                constraint=Constraint(choices=CLAUSE_FORMS)))
+            rec.count(out)
+            form = out.text.strip() if out.text.strip() in CLAUSE_FORMS else "other"
+            rec.output = form
+        # 3. the content under a grammar of declared symbols in that form, linted and repaired
+        shots = [e for e in select_exemplars(sentence, formula_pool, options.exemplars * 3)
+                 if _form_of(e.output) == form][-options.exemplars:] or select_exemplars(
+                     sentence, formula_pool, options.exemplars)
+        msgs = few_shot_messages(LANGUAGE + "\nDeclared:\n" + decl + "\nTranslate the sentence into one formula.",
+                                 shots, sentence)
+        c = Constraint(grammar=clause_gbnf(form, preds, consts)) if options.grammar else None
+
+        def parse_one(text: str, _role: str = role) -> str:
+            parse_formula(text)
+            check_prog = parse_program(f"{decl}\n{_role}: {text}")
+            check(check_prog)
+            return text
+
+        try:
+            formula, _, used = await generate_with_repair(
+                llm, msgs, parse_one, trace=trace, stage_name=f"translate.{role}", repairs=options.repairs,
+                constraint=c, max_tokens=64, temperature=options.temperature, stop=("\n",))
+        except TranslationError:
+            if role == "conclusion":
+                raise
+            repairs += options.repairs
+            continue  # an untranslatable premise is left out (noted by its absence in the program)
+        repairs += used
+        lines.append(f"{role}: {formula}  # {sentence}")
+    return decl + "\n" + "\n".join(lines) + "\n", repairs
+
+
+def _form_of(formula: str) -> str:
+    if formula.startswith("forall x.") and " -> not " in formula:
+        return "negative rule"
+    if formula.startswith("forall x."):
+        return "rule"
+    if formula.startswith("not "):
+        return "negated fact"
+    return "fact" if "(" in formula and " " not in formula else "other"
+
+
+async def _ours_csp(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> tuple[str, int]:
+    """Ordering puzzles: objects named from the text, then each clue and option as a constraint."""
+    sentences = split_clauses(parts.premises)
+    names = [n.lower() for n in name_candidates(parts.premises)]
+    with stage(trace, "translate.declarations", parts.premises) as rec:
+        msgs = (Message(role="system", content="List the objects being ordered, separated by commas."),
+                Message(role="user", content=parts.premises))
+        grammar = 'root ::= name (", " name)*\nname ::= ' + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
+        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=60, temperature=0.0,
+                                            constraint=Constraint(grammar=grammar)))
+        rec.count(out)
+        objs = list(dict.fromkeys(n.strip() for n in out.text.split(",") if n.strip()))
+        rec.output = objs
+    if len(objs) < 2:
+        raise TranslationError("the model named fewer than two objects to order", stage="translate.declarations")
+    n = len(objs)
+    decl = f"domain pos = 1..{n}\nvar {', '.join(objs)} : pos\ndistinct {', '.join(objs)}"
+    pool = exemplar_pool("constraint")
+    grammar = csp_line_gbnf(objs, lo=1, hi=n)
+    lines: list[str] = []
+    repairs = 0
+    targets = [(s, "constraint") for s in sentences if not re.search(r"paragraphs|there are|:", s)]
+    targets += [(t, f"option {k}") for k, t in parts.options.items()]
+    from logic.csp import parse_csp
+
+    for sentence, role in targets:
+        shots = select_exemplars(sentence, pool, options.exemplars)
+        msgs = few_shot_messages(f"Positions run 1..{n} from the left. Objects: {', '.join(objs)}. "
+                                 "Write the sentence as one constraint.", shots, sentence)
+
+        def parse_one(text: str, _role: str = role) -> str:
+            parse_csp(f"{decl}\n{_role}: {text}")
+            return text
+
+        try:
+            expr, _, used = await generate_with_repair(
+                llm, msgs, parse_one, trace=trace, stage_name=f"translate.{role.split()[0]}",
+                repairs=options.repairs, constraint=Constraint(grammar=grammar) if options.grammar else None,
+                max_tokens=32, temperature=options.temperature, stop=("\n",))
+        except TranslationError:
+            if role.startswith("option"):
+                raise
+            repairs += options.repairs
+            continue
+        repairs += used
+        lines.append(f"{role}: {expr}  # {sentence}")
+    return decl + "\n" + "\n".join(lines) + "\n", repairs
