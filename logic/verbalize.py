@@ -49,7 +49,7 @@ def verbalize(s: Solution, *, statement: str = "", options: dict[str, str] | Non
     if s.answer == "False":
         return f"False: {negate_sentence(goal)}, because: {_reason(s)}."
     if s.answer == "Unknown":
-        return (f"Unknown: the premises neither prove nor refute that {goal[:1].lower() + goal[1:]}; "
+        return (f"Unknown: the premises neither prove nor refute that {goal}; "
                 "each is consistent with them.")
     if s.answer in ("sat", "unsat"):
         return "The premises are satisfiable." if s.answer == "sat" else f"The premises are unsatisfiable: {_reason(s)}."
