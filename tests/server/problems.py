@@ -30,3 +30,14 @@ SMTLIB_UNSAT = """(declare-const x Int)
 (check-sat)"""
 
 KG_QUERY = "militaryalliance(netherlands, f)"
+
+
+def tower_reversal(n: int) -> str:
+    """Blocksworld: reverse a tower of n blocks (big enough that no planner answers in 0.1 s)."""
+    names = [f"b{i}" for i in range(n)]
+    init = [f"(on {a} {b})" for a, b in zip(names, names[1:])] + [f"(ontable {names[-1]})", f"(clear {names[0]})", "(handempty)"]
+    goal = [f"(on {b} {a})" for a, b in zip(names, names[1:])]
+    return (
+        f"(define (problem reverse-{n}) (:domain blocksworld)\n  (:objects {' '.join(names)} - block)\n"
+        f"  (:init {' '.join(init)})\n  (:goal (and {' '.join(goal)})))"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.server.conftest import assert_error_shape
-from tests.server.problems import BLOCKS_PROBLEM, KG_QUERY, LOGIC_BAD, LOGIC_PROGRAM, MALFORMED_PROBLEM, SMTLIB_UNSAT
+from tests.server.problems import BLOCKS_PROBLEM, KG_QUERY, LOGIC_BAD, LOGIC_PROGRAM, MALFORMED_PROBLEM, SMTLIB_UNSAT, tower_reversal
 
 
 def _check_trace(body: dict) -> None:
@@ -54,7 +54,7 @@ def test_unknown_domain_is_404(http: httpx.Client, need) -> None:
 
 def test_solver_timeout_is_504(http: httpx.Client, need) -> None:
     need("planning")
-    r = http.post("/v1/plan", json={"domain": "blocksworld", "problem": BLOCKS_PROBLEM, "timeout": 0.001})
+    r = http.post("/v1/plan", json={"domain": "blocksworld", "problem": tower_reversal(40), "timeout": 0.1})
     err = assert_error_shape(r, 504, "solver_timeout")
     assert err["stage"] == "solve"
 
