@@ -12,6 +12,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import zip_longest
 
 from nesy.errors import ConfigError, UnknownResourceError
@@ -31,6 +32,9 @@ __all__ = [
 FORMALISM_MODULES: dict[str, str] = {"planning": "planners.suites", "logic": "logic.suites", "kg": "kb.suites"}
 QUICK = "quick"
 QUICK_PER_FORMALISM = 3  # items per formalism in `quick`: seen, held-out, seen
+# The generated suite `quick` draws from per formalism, and the size to generate so that both
+# splits and several compositions are there to pick from (small: planning computes gold plans).
+QUICK_SOURCES: dict[str, tuple[str, int]] = {"planning": ("blocksworld", 4), "logic": ("logic", 6), "kg": ("kg-nations", 16)}
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ def describe_suites() -> list[SuiteInfo]:
     for kind, suites in found.items():
         for key, factory in suites.items():
             name = key if counts[key] == 1 and key != QUICK else f"{kind}/{key}"
-            doc = (inspect.getdoc(factory) or "").split("\n")[0]
+            target = factory.func if isinstance(factory, partial) else factory
+            doc = (inspect.getdoc(target) or "").split("\n")[0]
             infos.append(SuiteInfo(name, kind, factory, _needs_path(factory), doc))
     return infos
 
@@ -183,13 +188,14 @@ def quick_suite(size: int | None = None, seed: int = 0) -> Suite:
     held: list[str] = []
     kinds: list[str] = []
     for kind, suites in found.items():
-        factory = next((f for f in suites.values() if not _needs_path(f)), None)
+        preferred, gen_size = QUICK_SOURCES.get(kind, ("", 0))
+        factory = suites.get(preferred) or next((f for f in suites.values() if not _needs_path(f)), None)
         if factory is None:
             continue
         params = _params(factory)
         kw: dict[str, object] = {}
         if "size" in params:
-            kw["size"] = max(4 * per, 8)  # enough to find both splits
+            kw["size"] = max(gen_size, 2 * per) if factory is suites.get(preferred) else max(4 * per, 8)
         if "seed" in params:
             kw["seed"] = seed
         suite = factory(**kw)
