@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -252,7 +253,8 @@ def _read(domain: str, problem: str | None) -> tuple[Any, list[str], str]:
     domain, notes = _dedupe_types(domain)
     clashes = _clash_names(domain)
     # parse the domain alone first so that line numbers name the right text
-    with up_environment(relax_names=bool(clashes)) as _:
+    with up_environment(relax_names=bool(clashes)) as _, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the relaxed reader warns about each clash we already noted
         if clashes:
             notes.append(f"action and predicate share a name ({', '.join(sorted(clashes))}); accepted")
         try:

@@ -104,7 +104,7 @@ def run_worker(
     run = WorkerRun()
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="nesy-plan-") as cwd:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
         proc = subprocess.Popen(
             [sys.executable, "-m", "planners.worker"],
             stdin=subprocess.PIPE,
@@ -121,8 +121,13 @@ def run_worker(
             buf = bytearray()
             first = _read_line(proc, time.monotonic() + start_timeout, buf)
             if first is None:
-                run.start_failed = f"the solver process did not start within {start_timeout:g} s"
+                alive = proc.poll() is None
                 _kill(proc)
+                run.start_failed = (
+                    f"the solver process did not start within {start_timeout:g} s"
+                    if alive
+                    else f"the solver process exited with code {proc.returncode} before it was ready"
+                )
             else:
                 head = json.loads(first)
                 if not head.get("ready"):

@@ -11,6 +11,7 @@ then), and one JSON line per job.
 
 from __future__ import annotations
 
+import errno
 import json
 import resource
 import sys
@@ -115,19 +116,20 @@ def _solve_job(job: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     request = json.loads(sys.stdin.read())
+    import unified_planning.shortcuts  # noqa: F401 - warm the import before the clock starts
+    import up_fast_downward  # noqa: F401
+
+    # the limit bounds the search (and the planner processes, which inherit it), not our imports
     _limit_memory(int(request.get("memory_mb", 0)))
-    try:
-        import unified_planning.shortcuts  # noqa: F401 - warm the import before the clock starts
-        import up_fast_downward  # noqa: F401
-    except MemoryError:
-        print(json.dumps({"error": "MemoryError", "message": "memory limit reached while starting"}), flush=True)
-        return
     print(json.dumps({"ready": True}), flush=True)
     for job in request["jobs"]:
         try:
             out = _solve_job(job)
         except MemoryError:
             out = {"error": "MemoryError", "message": "memory limit reached"}
+        except OSError as e:
+            kind = "MemoryError" if e.errno == errno.ENOMEM else type(e).__name__
+            out = {"error": kind, "message": str(e)[:2000]}
         except Exception as e:  # noqa: BLE001 - reported to the parent as a status, never lost
             out = {"error": type(e).__name__, "message": str(e)[:2000]}
         print(json.dumps(out), flush=True)
