@@ -39,7 +39,9 @@ class QuerySampler:
     def __init__(
         self, kg: KG, *, easy_splits: tuple[str, ...] = ("train",),
         full_splits: tuple[str, ...] = ("train", "valid", "test"), max_answers: int | None = None,
+        require_hard: bool = True,
     ) -> None:
+        self.require_hard = require_hard
         self.kg = kg
         self.max_answers = max_answers if max_answers is not None else max(8, kg.num_entities // 4)
         full = kg.triples(full_splits)
@@ -73,7 +75,7 @@ class QuerySampler:
                 continue
             easy = np.nonzero(self.easy_engine.answer(q) > 0.5)[0]
             hard = np.setdiff1d(full, easy)
-            if len(hard) == 0:
+            if self.require_hard and len(hard) == 0:
                 continue
             return SampledQuery(text, structure, tuple(map(int, easy)), tuple(map(int, hard)), mapping)
         return None

@@ -44,7 +44,7 @@ class TrainConfig:
 DEFAULT_CONFIGS: dict[str, TrainConfig] = {
     "nations": TrainConfig(rank=100, epochs=60, batch_size=128, reg=0.01),
     "umls": TrainConfig(rank=200, epochs=40, batch_size=256, reg=0.01),
-    "kinships": TrainConfig(rank=200, epochs=60, batch_size=256, reg=0.05),
+    "kinships": TrainConfig(rank=200, epochs=40, batch_size=256, reg=0.01),
 }
 
 

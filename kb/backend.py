@@ -1,0 +1,243 @@
+"""The ``kg`` backend: questions over a bundled KG → EFO-1 query → fuzzy answers with support."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nesy.backend import Context
+from nesy.errors import TranslationError, UnknownResourceError
+from nesy.llm.base import BaseLLM, Constraint
+from nesy.settings import Settings
+from nesy.tracing import stage
+from nesy.translate import Exemplar, few_shot_messages, generate_with_repair, select_exemplars
+from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
+
+from kb.engine import EngineResult, QueryEngine
+from kb.grammar import query_grammar
+from kb.linking import link_entities
+from kb.metrics import ranking_metrics
+from kb.query import SEEN_STRUCTURES, Query, lint_query, parse_query
+from kb.sampler import QuerySampler
+from kb.store import BUNDLED, KG, load_bundled, readable
+from kb.templates import render_question
+from kb.train import LinkPredictor, get_predictor
+from kb.truth import CalibratedTruth, ObservedTruth
+
+__all__ = ["KGBackend", "KGResources"]
+
+TOP_K = 10
+SYSTEM = (
+    "You translate a question about a knowledge graph into a query. A query is a list of atoms "
+    "relation(head, tail) joined by & (and), | (or), with ! (not) before an atom. f is the answer; "
+    "e1, e2 are unknown entities in between. Use only these relations: {relations}. "
+    "Write only the query."
+)
+BASELINE_SYSTEM = (
+    "Translate the question into a first-order query over the knowledge graph, like the examples. "
+    "Write only the query."
+)
+
+
+@dataclass
+class KGResources:
+    """One KG with its predictor and engine, built lazily and kept for the process."""
+
+    kg: KG
+    cache_dir: Any
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pred: LinkPredictor | None = None
+    _engine: QueryEngine | None = None
+    _exemplars: list[Exemplar] | None = None
+
+    @property
+    def engine(self) -> QueryEngine:
+        with self._lock:
+            if self._engine is None:
+                self._pred = get_predictor(self.kg, self.cache_dir, progress=True)
+                self._engine = QueryEngine(
+                    self.kg, CalibratedTruth(self.kg, self._pred), observed=ObservedTruth(self.kg),
+                    max_candidates=None if self.kg.num_entities <= 4096 else 256,
+                )
+            return self._engine
+
+    def exemplars(self) -> list[Exemplar]:
+        """Question → query pairs of the *seen* structures, grounded on train edges only."""
+        with self._lock:
+            if self._exemplars is None:
+                sampler = QuerySampler(self.kg, full_splits=("train",), require_hard=False)
+                rng = random.Random(f"exemplars/{self.kg.name}")
+                pool = []
+                for st in SEEN_STRUCTURES:
+                    for sq in sampler.sample_many(st, 8, seed=10_000):
+                        pool.append(Exemplar(_user_message(render_question(st, dict(sq.grounding), rng),
+                                                           [v for k, v in sq.grounding if k.startswith("s")]),
+                                             sq.text, st))
+                self._exemplars = pool
+            return self._exemplars
+
+
+def _user_message(question: str, entities: list[str]) -> str:
+    return f"Question: {question}\nEntities: {', '.join(entities) if entities else 'none found'}"
+
+
+class KGBackend:
+    name = "kg"
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._resources: dict[str, KGResources] = {}
+        self._lock = threading.Lock()
+
+    def available(self) -> tuple[bool, str]:
+        try:
+            import networkx  # noqa: F401
+            import scipy  # noqa: F401
+            import torch  # noqa: F401
+        except ImportError as e:
+            return False, f"missing dependency: {e.name} (install nesy[kg])"
+        return True, ""
+
+    def detect(self, problem: Problem) -> float:
+        return 1.0 if "kb" in problem.context else 0.0
+
+    def resources(self, name: str) -> KGResources:
+        key = str(name).lower()
+        with self._lock:
+            if key not in self._resources:
+                if key not in BUNDLED:
+                    raise UnknownResourceError(f"unknown KG {name!r}; bundled: {', '.join(BUNDLED)}", stage="context")
+                self._resources[key] = KGResources(load_bundled(key), self.settings.cache_dir)
+            return self._resources[key]
+
+    def context(self, problem: Problem) -> Context:
+        name = problem.context.get("kb")
+        if not name:
+            raise UnknownResourceError(
+                f"a kg problem needs context['kb'] naming a KG (one of {', '.join(BUNDLED)})", stage="context"
+            )
+        res = self.resources(name)
+        return Context(
+            kind="kg",
+            problem=problem,
+            data={"kb": res.kg.name, "resources": res},
+            vocabulary={"relations": list(res.kg.relations), "entities": list(res.kg.entities)},
+        )
+
+    @staticmethod
+    def _kg(ctx: Context) -> KG:
+        return ctx.data["resources"].kg
+
+    def grammar(self, ctx: Context) -> str:
+        kg = self._kg(ctx)
+        ents = ctx.data.get("linked") or kg.entities
+        return query_grammar(kg.relations, ents).gbnf()
+
+    def parse(self, text: str, ctx: Context) -> Formalization:
+        kg = self._kg(ctx)
+        q = parse_query(text)
+        lint_query(q, kg.relation_id.keys(), kg.entity_id.keys())
+        return Formalization(kind="kg", text=str(q), parsed=q, language="efo1", notes=[f"structure: {q.structure}"])
+
+    async def translate(
+        self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace
+    ) -> Formalization:
+        kg = self._kg(ctx)
+        res: KGResources = ctx.data["resources"]
+        question = ctx.problem.text
+        pool = res.exemplars()
+        parse = lambda text: self.parse(text, ctx)  # noqa: E731
+        if options.mode == "baseline":
+            shots = random.Random(0).sample(pool, min(options.exemplars, len(pool)))
+            shots = [Exemplar(e.input.split("\n")[0], e.output, e.signature) for e in shots]
+            messages = few_shot_messages(BASELINE_SYSTEM, shots, f"Question: {question}")
+            constraint = None
+            repairs = 0
+        else:
+            with stage(trace, "link", question) as rec:
+                mentions = link_entities(question, kg.entities)
+                linked = [m.entity for m in mentions]
+                rec.output = [{"entity": m.entity, "score": m.score} for m in mentions]
+            ctx.data["linked"] = linked
+            user = _user_message(question, linked)
+            shots = select_exemplars(user, pool, options.exemplars)
+            system = SYSTEM.format(relations=", ".join(kg.relations))
+            messages = few_shot_messages(system, shots, user)
+            constraint = None
+            if options.grammar:
+                constraint = Constraint(grammar=query_grammar(kg.relations, linked or kg.entities, unions=True).gbnf())
+            repairs = options.repairs
+        q, text, used = await generate_with_repair(
+            llm, messages, parse, trace=trace, stage_name="translate", repairs=repairs, constraint=constraint,
+            max_tokens=min(options.max_tokens, 160), temperature=options.temperature, stop=("\n",),
+        )
+        return q.model_copy(update={"repairs": used})
+
+    def _query(self, f: Formalization, ctx: Context) -> Query:
+        return f.parsed if isinstance(f.parsed, Query) else self.parse(f.text, ctx).parsed
+
+    def run(self, f: Formalization, ctx: Context) -> EngineResult:
+        return ctx.data["resources"].engine.run(self._query(f, ctx))
+
+    def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
+        kg = self._kg(ctx)
+        engine: QueryEngine = ctx.data["resources"].engine
+        q = self._query(f, ctx)
+        start = time.perf_counter()
+        result = engine.run(q)
+        seconds = time.perf_counter() - start
+        top = result.top(TOP_K)
+        answers = [{"entity": kg.entities[i], "truth": round(t, 4)} for i, t in top]
+        support = [
+            {"entity": kg.entities[i], "truth": round(t, 4), "edges": engine.explain(result, i)} for i, t in top[:5]
+        ]
+        return Solution(
+            status=Status.SOLVED,
+            answer=answers,
+            certificate={"query": str(q), "structure": q.structure, "support": support,
+                         "answers_with_truth": int(np.sum(result.vector > 0))},
+            backend="kg",
+            engine="complex-n3+calibrated-fuzzy",
+            metrics={"seconds": seconds},
+            message="" if answers else "no entity satisfies the query with truth above 0",
+        )
+
+    def verbalize(self, s: Solution, ctx: Context) -> str:
+        if not s.answer:
+            return f"No answer: {s.message or s.status.value}."
+        lines = [f"Top answers ({s.certificate.get('structure', '?')} query {s.certificate.get('query', '')}):"]
+        support = {x["entity"]: x["edges"] for x in s.certificate.get("support", [])}
+        for rank, a in enumerate(s.answer, 1):
+            line = f"{rank}. {readable(a['entity'])} (truth {a['truth']:.2f})"
+            edges = support.get(a["entity"])
+            if edges:
+                line += " because " + "; ".join(_edge_text(e) for e in edges)
+            lines.append(line)
+        return "\n".join(lines)
+
+    def score(self, f: Formalization | None, s: Solution | None, gold: Gold, ctx: Context) -> dict[str, float]:
+        kg = self._kg(ctx)
+        out: dict[str, float] = {}
+        gold_q = parse_query(gold.formal) if gold.formal else None
+        hard = [kg.entity(a) for a in (gold.answer or [])]
+        easy = [kg.entity(a) for a in gold.extra.get("easy", [])]
+        if gold_q is not None:
+            out["exact_match"] = float(f is not None and self._query(f, ctx).canonical() == gold_q.canonical())
+        if hard:
+            if f is None or s is None or not s.status.solved:
+                out.update({"mrr": 0.0, "hits@1": 0.0, "hits@3": 0.0, "hits@10": 0.0})
+            else:
+                out.update(ranking_metrics(self.run(f, ctx).vector, hard, easy))
+        return out
+
+
+def _edge_text(e: dict[str, Any]) -> str:
+    fact = f"{readable(e['head'])} {readable(e['relation'])} {readable(e['tail'])}"
+    if e["negated"]:
+        return f"not ({fact}) [{'observed as true, so false' if e['observed'] else 'predicted absent'}, truth {e['truth']:.2f}]"
+    return f"{fact} [{'observed' if e['observed'] else 'predicted'}, truth {e['truth']:.2f}]"
