@@ -57,7 +57,9 @@ def start_llama_server(model: Path, port: int) -> subprocess.Popen:
         "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", "4096", "--n_threads", "1", "--model_alias", "smollm2",
     ]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A log file, not a pipe: llama.cpp prints more than a pipe buffer holds and would block.
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nesy-llama-server-{port}.log", "wb")
+    return subprocess.Popen(cmd + ["--verbose", "False"], stdout=log, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,7 @@ class EmbeddedLLM(BaseLLM):
         self.n_ctx = n_ctx
         self.threads = threads
         self._lock = threading.Lock()  # one llama context: calls must not interleave
+        self._good_grammars: set[str] = set()
         self.usage = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
 
     @property
@@ -96,14 +97,36 @@ class EmbeddedLLM(BaseLLM):
         LlamaGrammar = self._llama_cpp.LlamaGrammar
         try:
             if c.grammar is not None:
-                return LlamaGrammar.from_string(c.grammar, verbose=False)
-            if c.json_schema is not None:
-                return LlamaGrammar.from_json_schema(json.dumps(c.json_schema), verbose=False)
-            if c.choices is not None:
-                return LlamaGrammar.from_string(choices_grammar(c.choices), verbose=False)
-        except Exception as e:  # llama.cpp raises ValueError / RuntimeError on bad grammars
+                grammar = LlamaGrammar.from_string(c.grammar, verbose=False)
+            elif c.json_schema is not None:
+                grammar = LlamaGrammar.from_json_schema(json.dumps(c.json_schema), verbose=False)
+            elif c.choices is not None:
+                grammar = LlamaGrammar.from_string(choices_grammar(c.choices), verbose=False)
+            else:
+                raise LLMConstraintError("the embedded model has no regex constraint; use a grammar")
+        except LLMConstraintError:
+            raise
+        except Exception as e:  # the JSON-schema converter raises on unsupported schemas
             raise LLMConstraintError(f"llama.cpp rejected the constraint: {e}") from e
-        raise LLMConstraintError("the embedded model has no regex constraint; use a grammar")
+        self._check_grammar(grammar._grammar)
+        return grammar
+
+    def _check_grammar(self, gbnf: str) -> None:
+        """Parse the grammar once in llama.cpp before sampling with it.
+
+        llama-cpp-python hands grammars to the sampler unchecked, and a grammar that
+        fails to parse there yields a NULL sampler and a segmentation fault.
+        """
+        if gbnf in self._good_grammars:
+            return
+        lc = self._llama_cpp
+        sampler = lc.llama_sampler_init_grammar(self._llm._model.vocab, gbnf.encode(), b"root")
+        if not sampler:
+            raise LLMConstraintError("llama.cpp rejected the constraint: the GBNF grammar does not parse")
+        lc.llama_sampler_free(sampler)
+        if len(self._good_grammars) > 256:
+            self._good_grammars.clear()
+        self._good_grammars.add(gbnf)
 
     def _perf(self) -> tuple[int, int]:
         data = self._llama_cpp.llama_perf_context(self._llm.ctx)
@@ -125,8 +148,6 @@ class EmbeddedLLM(BaseLLM):
                     "grammar": grammar,
                     "seed": seed,
                 }
-                if grammar is not None:
-                    grammar.reset() if hasattr(grammar, "reset") else None
                 before = self._perf()
                 try:
                     if request.messages is not None:
