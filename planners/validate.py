@@ -65,6 +65,6 @@ def validate_plan(domain: str, problem: str, plan: list[str]) -> PlanCheck:
     failed = None
     m = re.search(r"(\d+)-th action", msg)
     if m:
-        failed = int(m.group(1)) + 1
+        failed = int(m.group(1))  # UP counts from 1
         msg = re.sub(r"(\d+)-th action instance", f"step {failed}", msg)
     return PlanCheck(False, msg, failed)
