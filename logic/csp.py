@@ -103,7 +103,11 @@ class _Csp:
                 raise self.err(f"{op!r} compares a {ta} with a {tb}", t.children[1])
             if ta != "int" and op not in ("==", "!="):
                 raise self.err(f"{op!r} needs numbers; values of {ta!r} compare only with == and !=", t.children[1])
-            return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+            if op == "==":
+                return a == b
+            if op == "!=":
+                return a != b
+            return {"<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b}[op]()
         if kind == "not_":
             return z3.Not(self.expr(t.children[0]))
         if kind == "and_":
