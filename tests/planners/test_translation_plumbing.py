@@ -1,0 +1,59 @@
+"""Plumbing of the translators with a scripted LLM (the end-to-end test uses the real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nesy.errors import TranslationError
+from nesy.llm.scripted import ScriptedLLM
+from nesy.types import Problem, Trace, TranslateOptions
+from planners.backend import PlanningBackend
+from planners.translation import candidate_names, extract_problem_pddl, parse_clause
+
+TEXT = "There are 2 blocks: b1 and b2. b1 is on the table. b2 is on b1. b2 is clear. The hand is empty. b1 should be on b2."
+
+
+def test_helpers(bw_model):
+    assert candidate_names(TEXT, bw_model)[:2] == ["b1", "b2"]
+    assert parse_clause("goal: (on b1 b2) (clear b1)") == ("goal", [("on", "b1", "b2"), ("clear", "b1")])
+    assert parse_clause("none") == ("none", [])
+    with pytest.raises(TranslationError):
+        parse_clause("(on b1 b2)")
+    assert extract_problem_pddl("Sure:\n(define (problem x) (:domain d) (:init (a)))\ntrailing").endswith("(a)))")
+    with pytest.raises(TranslationError, match="cut off"):
+        extract_problem_pddl("(define (problem x) (:init")
+
+
+async def test_ours_repairs_a_contradiction_and_assembles():
+    replies = [
+        "b1 b2 - block",
+        "none",
+        "init: (ontable b1)",
+        "init: (on b2 b1)",
+        "init: (on b2 b2)",  # contradiction, the repair loop gets the message
+        "init: (clear b2)",
+        "init: (handempty)",
+        "goal: (on b1 b2)",
+    ]
+    llm = ScriptedLLM(replies)
+    b = PlanningBackend()
+    ctx = b.context(Problem(text=TEXT, kind="planning", context={"domain": "blocksworld"}))
+    trace = Trace()
+    f = await b.translate(ctx, llm, TranslateOptions(mode="ours"), trace)
+    assert f.parsed.init == {("ontable", "b1"), ("on", "b2", "b1"), ("clear", "b2"), ("handempty",)}
+    assert f.parsed.goal == {("on", "b1", "b2")} and f.repairs == 1
+    repair_prompt = llm.requests[5].messages[-1].content
+    assert "cannot be on itself" in repair_prompt
+    assert all(r.constraint is not None and r.constraint.grammar for r in llm.requests)
+    assert "translate.clause4.repair1" in [s.name for s in trace.stages]
+
+
+async def test_baseline_parses_the_whole_answer_and_feeds_errors_back(bw_problem):
+    llm = ScriptedLLM(["(define (problem p) (:domain blocksworld) (:objects a - block) (:init (ontable z)) (:goal (and (clear a))))", bw_problem])
+    b = PlanningBackend()
+    ctx = b.context(Problem(text="b is on a ...", kind="planning", context={"domain": "blocksworld"}))
+    f = await b.translate(ctx, llm, TranslateOptions(mode="baseline"), Trace())
+    assert f.repairs == 1 and f.parsed.goal == {("on", "a", "b"), ("on", "b", "c")}
+    prompt = llm.requests[0].messages[0].content
+    assert "(define (domain blocksworld)" in prompt and "An example planning problem is" in prompt
+    assert "unknown object or constant 'z'" in llm.requests[1].messages[-1].content
