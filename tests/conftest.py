@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from nesy.llm.llama_server import free_port, start_llama_server, wait_http  # noqa: E402
 
-
-def wait_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
-        try:
-            if httpx.get(url, timeout=2.0).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {timeout:g} s")
+__all__ = ["free_port", "start_llama_server", "wait_http"]
 
 
 @pytest.fixture(scope="session")
@@ -49,17 +30,6 @@ def embedded_llm(smollm2_path: Path):
     from nesy.llm.embedded import EmbeddedLLM
 
     return EmbeddedLLM(smollm2_path, threads=1, n_ctx=4096)
-
-
-def start_llama_server(model: Path, port: int) -> subprocess.Popen:
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "4096", "--n_threads", "1", "--model_alias", "smollm2",
-    ]
-    # A log file, not a pipe: llama.cpp prints more than a pipe buffer holds and would block.
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nesy-llama-server-{port}.log", "wb")
-    return subprocess.Popen(cmd + ["--verbose", "False"], stdout=log, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="session")
