@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up (once, cached) and start a real vLLM CPU server serving SmolLM2 as "smollm2".
-# Usage: scripts/vllm.sh start PORT   -> prints the base URL; server log in $NESY_CACHE/vllm.log
+# Usage: scripts/vllm.sh setup-venv       -> only the venv (needs nothing from the main venv)
+#        scripts/vllm.sh setup            -> venv + SmolLM2 converted to safetensors
+#        scripts/vllm.sh start PORT   -> prints the base URL; server log in $NESY_CACHE/vllm.log
 #        scripts/vllm.sh stop
 # Cached under $NESY_CACHE (default ~/.cache/nesy): the venv (~3.5 GB) and the safetensors model.
 set -euo pipefail
@@ -10,7 +12,7 @@ venv="$cache/vllm-venv"
 model="$cache/smollm2-hf"
 mkdir -p "$cache"
 
-setup() {
+setup_venv() {
   if [ ! -f "$venv/.ok-0.32.0" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --upgrade pip
@@ -19,6 +21,10 @@ setup() {
     "$venv/bin/pip" uninstall -y -q torchvision torchaudio torchcodec || true
     touch "$venv/.ok-0.32.0"
   fi
+}
+
+setup() {
+  setup_venv
   if [ ! -f "$model/model.safetensors" ]; then
     gguf="$("$here/.venv/bin/python" -c 'from nesy.llm.embedded import default_model_path; print(default_model_path())')"
     HF_HUB_OFFLINE=1 "$venv/bin/python" "$here/scripts/convert_smollm2.py" "$gguf" "$model"
@@ -54,7 +60,8 @@ stop() {
 
 case "${1:-}" in
   setup) setup ;;
+  setup-venv) setup_venv ;;
   start) start "${2:-8100}" ;;
   stop) stop ;;
-  *) echo "usage: $0 setup|start [PORT]|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 setup|setup-venv|start [PORT]|stop" >&2; exit 2 ;;
 esac
