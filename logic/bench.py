@@ -15,7 +15,7 @@ import random
 import statistics
 import time
 
-from logic.backend import LogicBackend, parse_any
+from logic.backend import parse_any
 from logic.datasets import DATASETS, default_path, load_public
 from logic.decide import decide
 from logic.gold import convert_rules_text, hand_written
@@ -72,7 +72,7 @@ async def pipeline_side(k: int, seed: int, modes: list[str], repairs: int) -> No
     groups += [(f"logic/{split}", [i for i in gen.items if i.split == split]) for split in ("seen", "held_out")]
     for name, items in groups:
         for mode in modes:
-            opts = TranslateOptions(mode=mode, repairs=repairs)  # type: ignore[arg-type]
+            opts = TranslateOptions(mode=mode, repairs=repairs, max_tokens=512)  # type: ignore[arg-type]
             acc = exe = rep = 0.0
             start = time.perf_counter()
             for it in items:

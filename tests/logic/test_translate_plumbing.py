@@ -1,0 +1,50 @@
+"""Plumbing of the two translation modes, driven by a ScriptedLLM (no quality claims here)."""
+
+from __future__ import annotations
+
+from logic.backend import LogicBackend
+from nesy.llm.scripted import ScriptedLLM
+from nesy.types import Problem, Trace, TranslateOptions
+
+TEXT = "Max is a yumpus. Every yumpus is sour. Question: Is Max sour?"
+GOOD = "const Max\npred Yumpus/1\npred Sour/1\npremise: Yumpus(Max)\npremise: forall x. Yumpus(x) -> Sour(x)\n" \
+       "conclusion: Sour(Max)"
+
+
+async def test_baseline_feeds_the_parser_error_back() -> None:
+    backend = LogicBackend()
+    ctx = backend.context(Problem(text=TEXT))
+    llm = ScriptedLLM([GOOD.replace("Yumpus(Max)", "Yumpuses(Max)"), GOOD])
+    f = await backend.translate(ctx, llm, TranslateOptions(mode="baseline", repairs=2), Trace())
+    assert f.repairs == 1 and f.language == "fol"
+    repair_prompt = llm.requests[1].messages[-1].content
+    assert "undeclared predicate 'Yumpuses'; did you mean 'Yumpus'?" in repair_prompt
+    assert llm.requests[0].constraint is None  # Logic-LM prompting is unconstrained
+
+
+async def test_ours_declares_then_chooses_form_then_fills_in_under_grammar() -> None:
+    backend = LogicBackend()
+    ctx = backend.context(Problem(text=TEXT))
+
+    def reply(req) -> str:
+        c = req.constraint
+        if c is not None and c.choices:
+            return "fact" if "Max is" in req.messages[-1].content or "Is Max" in req.messages[-1].content else "rule"
+        if c is not None and c.grammar and "decl ::=" in c.grammar:
+            return "const Max\npred Yumpus/1\npred Sour/1\n"
+        last = req.messages[-1].content
+        return {"Max is a yumpus.": "Yumpus(Max)", "Every yumpus is sour.": "forall x. Yumpus(x) -> Sour(x)"}.get(
+            last, "Sour(Max)")
+
+    llm = ScriptedLLM(reply)
+    trace = Trace()
+    f = await backend.translate(ctx, llm, TranslateOptions(mode="ours"), trace)
+    assert "premise: forall x. Yumpus(x) -> Sour(x)  # Every yumpus is sour." in f.text
+    assert "conclusion: Sour(Max)  # Is Max sour?" in f.text
+    names = [s.name for s in trace.stages]
+    assert names[0] == "translate.declarations" and names.count("translate.form") == 3
+    grammars = [r.constraint.grammar for r in llm.requests if r.constraint is not None and r.constraint.grammar]
+    assert any('"Yumpus(" xterm ")"' in g for g in grammars)  # content grammar built from the declarations
+    s = backend.solve(f, ctx, timeout=5)
+    assert s.answer == "True"
+    assert backend.verbalize(s, ctx) == "True: Max is sour, because: Max is a yumpus; Every yumpus is sour."
