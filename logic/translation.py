@@ -80,7 +80,8 @@ async def translate_baseline(parts: ProblemParts, llm: BaseLLM, options: Transla
     msgs = few_shot_messages(LANGUAGE + "\nTranslate the problem into a program.", shots, _problem_text(parts))
     # Logic-LM generates unconstrained; its only correction is the refinement loop.
     return await generate_with_repair(
-        llm, msgs, parse, trace=trace, stage_name="translate.program", repairs=options.repairs, max_tokens=max(options.max_tokens, 640), temperature=options.temperature,
+        llm, msgs, parse, trace=trace, stage_name="translate.program", repairs=options.repairs,
+        max_tokens=options.max_tokens, temperature=options.temperature,
     )
 
 
