@@ -19,7 +19,9 @@ def bench(
     mode: str = typer.Option("ours", help="ours | baseline (the published method's prompting)."),
     samples: int = typer.Option(1, help="Translations sampled per item; the answers are voted on."),
     repairs: int = typer.Option(2, help="Repair rounds fed with parser errors."),
-    concurrency: int = typer.Option(4, help="Items whose LLM calls are in flight at once."),
+    concurrency: Optional[int] = typer.Option(
+        None, help="Items translating at once (default: 1 for the embedded model, 8 per server URL)."
+    ),
     workers: int = typer.Option(2, help="Solver processes (0: solve in threads of this process)."),
     limit: Optional[int] = typer.Option(None, help="Run only the first N items."),
     seed: int = typer.Option(0, help="Suite generation and bootstrap seed."),

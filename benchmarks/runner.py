@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from benchmarks.llm_cache import CachedLLM, LLMCache, model_identity
 from benchmarks.registry import load_suite
-from benchmarks.solve_worker import RegistryFactory, SolveJob, init_worker, solve_in_worker, solve_job
+from benchmarks.solve_worker import RegistryFactory, SolveJob, init_worker, solve_in_worker, solve_job, worker_pid
 from benchmarks.store import ResultStore, atomic_write_text
 from nesy.backend import Registry, load_backends
 from nesy.errors import ConfigError, LLMError, NesyError, TranslationError
@@ -52,7 +52,7 @@ class RunConfig(BaseModel):
     mode: Literal["ours", "baseline"] = "ours"
     samples: int = Field(1, ge=1)
     repairs: int = Field(2, ge=0)
-    concurrency: int = Field(4, ge=1)
+    concurrency: int | None = Field(None, ge=1)  # None: 1 for the embedded model, 8 for servers
     limit: int | None = Field(None, ge=1)
     seed: int = 0
     size: int | None = Field(None, ge=1)
@@ -81,6 +81,15 @@ class RunOutcome:
     cache_hits: int
     seconds: float
     files: dict[str, Path] = field(default_factory=dict)
+
+
+def default_concurrency(llm: str) -> int:
+    """Items translating at once. The embedded model is one llama.cpp context that serves one
+    call at a time, and interleaving items would defeat its shared-prefix KV cache: 1.
+    Servers batch concurrent requests: 8 (per replica)."""
+    if llm.startswith(("http://", "https://")):
+        return 8 * len([u for u in llm.split(",") if u.strip()])
+    return 1
 
 
 def default_out_dir(config: RunConfig, settings: Settings | None = None) -> Path:
@@ -199,7 +208,7 @@ async def arun_benchmark(
             initargs=(registry_factory,),
         )
     bar = _Progress(len(items), len(items) - len(todo), progress, suite.name)
-    sem = asyncio.Semaphore(config.concurrency)
+    sem = asyncio.Semaphore(config.concurrency or default_concurrency(config.llm))
     options = TranslateOptions(
         mode=config.mode,
         repairs=config.repairs,
@@ -207,11 +216,17 @@ async def arun_benchmark(
         temperature=0.7 if config.samples > 1 else 0.0,
     )
 
+    pool_ready = None
+    if pool is not None:
+        loop = asyncio.get_running_loop()
+        pool_ready = asyncio.ensure_future(
+            asyncio.gather(*(loop.run_in_executor(pool, worker_pid) for _ in range(config.workers)))
+        )
+
     async def one(item: Item) -> None:
-        async with sem:
-            record = await _run_item(item, suite, config, options, registry, cached, settings, pool)
-            store.append(record)
-            bar.update({"ok": sum(1 for r in store.records.values() if r.get("status") and not r.get("error"))})
+        record = await _run_item(item, suite, config, options, registry, cached, settings, pool, sem, pool_ready)
+        store.append(record)
+        bar.update({"ok": sum(1 for r in store.records.values() if r.get("status") and not r.get("error"))})
 
     tasks = [asyncio.create_task(one(it)) for it in todo]
     try:
@@ -220,6 +235,8 @@ async def arun_benchmark(
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if pool_ready is not None:
+            pool_ready.cancel()
         finished = len(wanted & store.done())
         what = "the LLM failed" if isinstance(e, LLMError) else "a solver process died"
         raise RunAborted(
@@ -319,28 +336,34 @@ async def _run_item(
     cached: CachedLLM,
     settings: Settings,
     pool: Executor | None,
+    llm_slots: asyncio.Semaphore,
+    pool_ready: asyncio.Future[Any] | None,
 ) -> dict[str, Any]:
-    start = time.perf_counter()
     llm = cached.scope(item.id)
     reasoner = Reasoner(llm=llm, backends=registry, settings=settings)
     translations: list[tuple[str, int]] = []
     errors: list[dict[str, Any]] = []
     prompt_tokens = completion_tokens = 0
-    for _ in range(config.samples):
-        try:
-            formal, _, trace = await reasoner.atranslate(item.problem, options)
-            translations.append((formal.text, formal.repairs))
-        except TranslationError as e:
-            errors.append(e.to_dict())
-            trace = None
-        except LLMError:
-            raise  # the server, not the item: abort the run so the item is redone on resume
-        except NesyError as e:  # the item itself is bad (unknown domain or KB, ...): record it, go on
-            return _failed(item, suite, config, start, e.to_dict(), llm)
-        if trace is not None:
-            p, c = trace.tokens
-            prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
+    # Only the LLM phase holds a slot: while this item is solved, the next one translates.
+    async with llm_slots:
+        start = time.perf_counter()
+        for _ in range(config.samples):
+            try:
+                formal, _, trace = await reasoner.atranslate(item.problem, options)
+                translations.append((formal.text, formal.repairs))
+            except TranslationError as e:
+                errors.append(e.to_dict())
+                trace = None
+            except LLMError:
+                raise  # the server, not the item: abort the run so the item is redone on resume
+            except NesyError as e:  # the item itself is bad (unknown domain or KB, ...): record it, go on
+                return _failed(item, suite, config, start, e.to_dict(), llm)
+            if trace is not None:
+                p, c = trace.tokens
+                prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
     translate_s = time.perf_counter() - start
+    if pool_ready is not None:
+        await pool_ready  # worker start-up (importing backends, loading KGs) is not solving time
     job = SolveJob(
         kind=item.problem.kind or suite.kind,
         problem=item.problem.model_dump(mode="json"),

@@ -19,7 +19,7 @@ from nesy.errors import NesyError, TranslationError
 from nesy.translate import majority
 from nesy.types import Formalization, Gold, Problem, Solution, Status
 
-__all__ = ["SolveJob", "solve_job", "init_worker", "solve_in_worker"]
+__all__ = ["SolveJob", "solve_job", "init_worker", "solve_in_worker", "worker_pid"]
 
 RegistryFactory = Callable[[], Registry]
 
@@ -95,6 +95,13 @@ _worker_registry: Registry | None = None
 def init_worker(factory: RegistryFactory) -> None:
     global _worker_registry
     _worker_registry = factory()
+
+
+def worker_pid() -> int:
+    """A no-op job: submitted once per worker at the start so start-up happens before any timed solve."""
+    import os
+
+    return os.getpid()
 
 
 def solve_in_worker(job: SolveJob) -> dict[str, Any]:
