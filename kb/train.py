@@ -33,7 +33,7 @@ class TrainConfig:
     reg: float = 0.01  # N3 weight
     init: float = 1e-3
     seed: int = 0
-    threads: int = 2
+    threads: int = 1  # small: these machines are shared, and oversubscribed threads thrash
 
     def key(self) -> str:
         blob = json.dumps({k: v for k, v in asdict(self).items() if k != "threads"}, sort_keys=True)
