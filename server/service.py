@@ -85,7 +85,11 @@ async def logic(reasoner: Reasoner, req: LogicRequest) -> FormalResponse:
 
 async def kg_query(reasoner: Reasoner, req: KGQueryRequest) -> FormalResponse:
     check_text(reasoner, query=req.query)
-    return await solve_formal(reasoner, "kg", req.query, req.context(), req.timeout)
+    resp = await solve_formal(reasoner, "kg", req.query, req.context(), req.timeout)
+    if isinstance(resp.solution.answer, list) and len(resp.solution.answer) > req.top_k:
+        # The backend ranks a fixed number of answers; the client asked for fewer.
+        resp.solution.answer = resp.solution.answer[: req.top_k]
+    return resp
 
 
 def _problem(req: SolveRequest) -> Problem:

@@ -60,10 +60,10 @@ def test_job_request_validation(http: httpx.Client) -> None:
 def test_suite_job_with_llm_down_records_errors(http: httpx.Client) -> None:
     from benchmarks.registry import load_suite
 
-    suite = load_suite("quick", size=1, seed=0)
+    suite = load_suite("blocksworld", size=2, seed=0)
     n = len(suite.items)
-    assert n >= 1, "the quick suite is empty: no formalism contributes suites"
-    r = http.post("/v1/jobs", json={"suite": "quick", "size": 1, "seed": 0})
+    assert n == 2
+    r = http.post("/v1/jobs", json={"suite": "blocksworld", "size": 2, "seed": 0})
     assert r.status_code == 202, r.text
     job = wait_job(http, r.json()["id"], lambda j: j["status"] == "done")
     assert job["total"] == n and job["errors"] == n and job["counts"] == {"llm_unavailable": n}, job
@@ -89,7 +89,7 @@ def test_cancel_keeps_finished_items(http: httpx.Client, need) -> None:
 
 def test_killed_server_resumes_job_without_loss_or_duplicates(tmp_path: Path, need) -> None:
     need("planning")
-    n = 12
+    n = 8
     srv = ServerProcess(tmp_path, llm=dead_llm_url()).start()
     try:
         with srv.client() as c:
