@@ -174,7 +174,7 @@ class KGBackend:
             repairs = options.repairs
         q, text, used = await generate_with_repair(
             llm, messages, parse, trace=trace, stage_name="translate", repairs=repairs, constraint=constraint,
-            max_tokens=min(options.max_tokens, 160), temperature=options.temperature, stop=("\n",),
+            max_tokens=min(options.max_tokens, 120), temperature=options.temperature, stop=("\n",),
         )
         return q.model_copy(update={"repairs": used})
 
@@ -189,7 +189,11 @@ class KGBackend:
         engine: QueryEngine = ctx.data["resources"].engine
         q = self._query(f, ctx)
         start = time.perf_counter()
-        result = engine.run(q)
+        try:
+            result = engine.run(q, timeout=timeout)
+        except TimeoutError as e:
+            return Solution(status=Status.TIMEOUT, backend="kg", message=str(e),
+                            metrics={"seconds": time.perf_counter() - start})
         seconds = time.perf_counter() - start
         top = result.top(TOP_K)
         answers = [{"entity": kg.entities[i], "truth": round(t, 4)} for i, t in top]

@@ -11,6 +11,7 @@ assignments are traced back into supporting edges, each marked observed or predi
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -91,10 +92,13 @@ class QueryEngine:
         self.max_candidates = max_candidates
         self.chunk = chunk
         self.max_enumerate = max_enumerate
+        self._deadline: float | None = None
 
     # -- answering -------------------------------------------------------------------
 
-    def run(self, q: Query) -> EngineResult:
+    def run(self, q: Query, *, timeout: float | None = None) -> EngineResult:
+        """Raises ``TimeoutError`` when cycle enumeration runs past ``timeout`` seconds."""
+        self._deadline = None if timeout is None else time.monotonic() + timeout
         branches = [self._branch(b) for b in resolve(q, self.kg)]
         if len(branches) == 1:
             vec = branches[0].vector
@@ -139,6 +143,8 @@ class QueryEngine:
         best = np.zeros(self.N, dtype=np.float32)
         arg = np.full(self.N, -1, dtype=np.int64)
         for x in cands:
+            if self._deadline is not None and time.monotonic() > self._deadline:
+                raise TimeoutError(f"enumerating {z} over {len(cands)} candidates ran out of time")
             vec = self._branch(_substitute(atoms, z, int(x))).vector
             better = vec > best
             best[better] = vec[better]

@@ -16,7 +16,7 @@ from kb.query import quote_name
 __all__ = ["QueryGrammar", "query_grammar"]
 
 # A rule is a list of alternatives; an alternative is a sequence of items;
-# an item is ("lit", text) | ("ref", rule) | ("opt", rule) | ("star", rule).
+# an item is ("lit", text) | ("ref", rule) | ("opt", rule) | ("star", rule) | ("rep<n>", rule): 0..n times.
 Item = tuple[str, str]
 Rules = dict[str, list[list[Item]]]
 
@@ -45,8 +45,9 @@ class QueryGrammar:
             elif kind == "opt":
                 if rng.random() < 0.5:
                     out.append(self.sample(rng, val, depth))
-            elif kind == "star":
-                for _ in range(rng.randint(0, 0 if depth > 2 else 2)):
+            elif kind == "star" or kind.startswith("rep"):
+                most = 0 if depth > 2 else (int(kind[3:]) if kind.startswith("rep") else 3)
+                for _ in range(rng.randint(0, most)):
                     out.append(self.sample(rng, val, depth))
         return "".join(out)
 
@@ -55,22 +56,29 @@ def _item(i: Item) -> str:
     kind, val = i
     if kind == "lit":
         return json.dumps(val)  # GBNF string literals use JSON escapes
+    if kind.startswith("rep"):
+        return f"{val}{{0,{int(kind[3:])}}}"
     return {"ref": val, "opt": f"{val}?", "star": f"{val}*"}[kind]
 
 
 def query_grammar(
-    relations: Sequence[str], entities: Sequence[str], *, max_vars: int = 3, unions: bool = True
+    relations: Sequence[str], entities: Sequence[str], *, max_vars: int = 3, unions: bool = True,
+    max_atoms: int = 6,
 ) -> QueryGrammar:
-    """Queries over exactly these relations and entities, with ``f`` and ``e1..e<max_vars>``."""
+    """Queries over exactly these relations and entities, with ``f`` and ``e1..e<max_vars>``.
+
+    Conjunctions are capped at ``max_atoms`` literals and unions at 3 parts, so a small model
+    cannot ramble on until its token budget runs out.
+    """
     if not relations:
         raise ValueError("a query grammar needs at least one relation")
     lit = lambda s: ("lit", s)  # noqa: E731
     ref = lambda s: ("ref", s)  # noqa: E731
     rules: Rules = {
         "root": [[ref("disj")]],
-        "disj": [[ref("conj"), ("star", "orpart")]] if unions else [[ref("conj")]],
+        "disj": [[ref("conj"), ("rep2", "orpart")]] if unions else [[ref("conj")]],
         "orpart": [[lit(" | "), ref("conj")]],
-        "conj": [[ref("lit"), ("star", "andpart")]],
+        "conj": [[ref("lit"), (f"rep{max_atoms - 1}", "andpart")]],
         "andpart": [[lit(" & "), ref("lit")]],
         "lit": [[ref("atom")], [lit("!"), ref("atom")]] + ([[lit("("), ref("disj"), lit(")")]] if unions else []),
         "atom": [[ref("rel"), lit("("), ref("term"), lit(", "), ref("term"), lit(")")]],

@@ -120,3 +120,24 @@ async def test_end_to_end_with_the_embedded_model(embedded_llm, kg_backend):
         assert set(result.scores) >= {"exact_match", "mrr", "hits@10"}
         assert 0.0 <= result.scores["mrr"] <= 1.0
         assert result.verbalization.startswith("Top answers")
+
+
+def test_cyclic_query_times_out_as_a_status(kg_backend):
+    ctx = ctx_for(kg_backend)
+    f = kg_backend.parse("embassy(usa, e1) & treaties(e1, f) & embassy(uk, e2) & treaties(e2, f) & conferences(e1, e2)", ctx)
+    assert f.parsed.structure == "3c"
+    assert kg_backend.solve(f, ctx, timeout=0.0).status is Status.TIMEOUT
+    assert kg_backend.solve(f, ctx, timeout=30).status is Status.SOLVED
+
+
+def test_cli_answers_with_ranked_entities_and_support(kb_cache, nations_predictor, monkeypatch):
+    from typer.testing import CliRunner
+
+    from nesy.cli import app
+
+    monkeypatch.setenv("NESY_CACHE_DIR", str(kb_cache))
+    out = CliRunner().invoke(app, ["ask", "--kind", "kg", "--kb", "nations", "Which countries does usa have an embassy in?"])
+    assert out.exit_code == 0, out.output
+    assert "Top answers" in out.output or "could not formalize" in out.output
+    if "Top answers" in out.output:
+        assert "1. " in out.output and "truth" in out.output
