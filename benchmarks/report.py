@@ -34,6 +34,8 @@ __all__ = [
 
 SPLITS = ("seen", "held_out", "public")
 PIPELINE_METRICS = ("translated", "solved")  # measured by the runner for every formalism
+# The headline metric of a formalism: the first of these its backend reports, else its first metric.
+PRIMARY_PREFERENCE = ("accuracy", "plan_valid", "mrr", "hits@1")
 N_BOOT = 2000
 ALPHA = 0.05
 
@@ -97,7 +99,7 @@ def summarize(records: list[dict[str, Any]], *, seed: int = 0) -> dict[str, Any]
     for kind in kinds:
         recs = [r for r in records if r["kind"] == kind]
         metrics = _metrics(recs)
-        primaries[kind] = metrics[0]
+        primaries[kind] = next((m for m in PRIMARY_PREFERENCE if m in metrics), metrics[0])
         splits = [s for s in SPLITS if any(r["split"] == s for r in recs)]
         per_split = {
             s: {m: _rate([_value(r, m) for r in recs if r["split"] == s], seed) for m in metrics} for s in splits
@@ -122,7 +124,7 @@ def summarize(records: list[dict[str, Any]], *, seed: int = 0) -> dict[str, Any]
             }
         out["formalisms"][kind] = {
             "metrics": metrics,
-            "primary": metrics[0],
+            "primary": primaries[kind],
             "n": len(recs),
             "splits": per_split,
             "gap": gaps,
