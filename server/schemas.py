@@ -234,6 +234,7 @@ class FormalResponse(BaseModel):
     kind: Kind
     solution: SolutionOut
     verbalization: str
+    timeout: float = Field(description="the time limit applied, after capping by the server's max_timeout")
     trace: TraceOut
 
 

@@ -69,6 +69,7 @@ async def solve_formal(reasoner: Reasoner, kind: str, text: str, context: dict[s
         kind=kind,  # type: ignore[arg-type]
         solution=SolutionOut.from_solution(sol),
         verbalization=verbal,
+        timeout=t,
         trace=TraceOut.from_trace(trace),
     )
 

@@ -69,6 +69,12 @@ def test_logic_entailment(http: httpx.Client, need) -> None:
     _check_trace(body)
 
 
+def test_timeout_is_capped_by_the_server(http: httpx.Client, need) -> None:
+    need("logic")
+    r = http.post("/v1/logic", json={"program": LOGIC_PROGRAM, "timeout": 100000})
+    assert r.status_code == 200 and r.json()["timeout"] == 20.0  # the server's NESY_MAX_TIMEOUT
+
+
 def test_logic_parse_error_has_line_and_col(http: httpx.Client, need) -> None:
     need("logic")
     err = assert_error_shape(http.post("/v1/logic", json={"program": LOGIC_BAD}), 422, "translation_error")
