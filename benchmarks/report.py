@@ -277,7 +277,7 @@ def plot_compositions(summary: dict[str, Any], out_dir: Path) -> dict[str, str]:
         ax.bar(range(len(sigs)), means, yerr=errs, capsize=3,
                color=[_COLORS.get(c["split"].split("+")[0], "#888888") for c in comps])
         ax.set_xticks(range(len(sigs)), sigs, rotation=45, ha="right", fontsize=8)
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, max([1.05] + [c["metrics"][m]["hi"] * 1.05 for c in comps]))  # counts can exceed 1
         ax.set_ylabel(m)
         ax.set_title(f"{kind}: {m} by composition (blue seen, orange held-out)", fontsize=9)
         fig.tight_layout()
@@ -302,7 +302,7 @@ def plot_compositions(summary: dict[str, Any], out_dir: Path) -> dict[str, str]:
             errs = np.array([_err(v) if v else (0.0, 0.0) for v in vals]).T
             ax.bar(x + off, means, 0.4, yerr=errs, capsize=3, color=_COLORS[split], label=split)
         ax.set_xticks(x, labels, fontsize=7)
-        ax.set_ylim(0, 1.05)
+        ax.set_ylim(0, max([1.05] + [v["hi"] * 1.05 for v in seen + held if v]))
         ax.legend(fontsize=8)
         ax.set_title("seen vs held-out compositions (95% bootstrap CI)", fontsize=9)
         fig.tight_layout()
