@@ -18,11 +18,17 @@ from typing import Any
 from nesy.errors import ConfigError
 from nesy.llm.embedded import default_model_path
 
-__all__ = ["cache_root", "hf_base_dir", "load_base", "load_tokenizer"]
+__all__ = ["base_gguf", "cache_root", "hf_base_dir", "load_base", "load_tokenizer"]
 
 
 def cache_root() -> Path:
     return Path(os.environ.get("NESY_TRAIN_CACHE", Path.home() / ".cache" / "nesy"))
+
+
+def base_gguf() -> Path:
+    """The embedded model's GGUF (NESY_EMBEDDED_MODEL_PATH overrides, as for inference)."""
+    env = os.environ.get("NESY_EMBEDDED_MODEL_PATH")
+    return Path(env) if env else default_model_path()
 
 
 def _key(gguf: Path) -> str:
@@ -32,7 +38,7 @@ def _key(gguf: Path) -> str:
 
 def hf_base_dir(gguf: Path | None = None) -> Path:
     """A HF checkpoint directory of the embedded model, converting the GGUF on first use."""
-    gguf = Path(gguf) if gguf else default_model_path()
+    gguf = Path(gguf) if gguf else base_gguf()
     out = cache_root() / f"smollm2-135m-instruct-hf-{_key(gguf)}"
     if (out / "model.safetensors").is_file() and (out / "tokenizer.json").is_file():
         return out
@@ -47,7 +53,7 @@ def hf_base_dir(gguf: Path | None = None) -> Path:
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    tmp = out.with_name(out.name + ".tmp")
+    tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
     model.save_pretrained(tmp)
     tok.save_pretrained(tmp)
     if out.exists():  # another process won the race

@@ -141,16 +141,18 @@ def write_gguf_lora(lw: LoraWeights, path: Path, base_gguf: Path, *, dtype: str 
     return path
 
 
-def write_peft_dir(lw: LoraWeights, out: Path, *, base_model: str = HF_BASE_ID) -> Path:
+def write_peft_dir(lw: LoraWeights, out: Path, *, base_model: str = HF_BASE_ID, dtype: str = "f16") -> Path:
     """A PEFT LoRA directory that ``vllm serve --enable-lora --lora-modules`` and PEFT load."""
+    import torch
     from safetensors.torch import save_file
 
+    tdtype = {"f16": torch.float16, "f32": torch.float32}[dtype]
     out.mkdir(parents=True, exist_ok=True)
     tensors = {}
     for (layer, module), a in sorted(lw.a.items()):
         key = f"base_model.model.model.layers.{layer}.{_PARENT[module]}.{module}"
-        tensors[f"{key}.lora_A.weight"] = a.contiguous()
-        tensors[f"{key}.lora_B.weight"] = lw.b[(layer, module)].contiguous()
+        tensors[f"{key}.lora_A.weight"] = a.to(tdtype).contiguous()
+        tensors[f"{key}.lora_B.weight"] = lw.b[(layer, module)].to(tdtype).contiguous()
     save_file(tensors, str(out / "adapter_model.safetensors"), metadata={"format": "pt"})
     config = {
         "peft_type": "LORA",

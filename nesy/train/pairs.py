@@ -13,12 +13,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from nesy.errors import ConfigError, UnknownResourceError
-from nesy.llm.base import Message
+from nesy.llm.base import LLMRequest, Message
 
-__all__ = ["Pair", "PairSource", "SOURCES", "available_sources", "get_source", "make_pairs"]
+__all__ = ["Pair", "PairSource", "SOURCES", "available_sources", "get_source", "make_pairs", "save_pairs", "load_pairs"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Pair:
     signature: str  # composition of the problem the clause came from
     source: str = ""  # the clause itself, for reports and errors
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+    # the full request the backend sent (constraint, max_tokens), to replay it in evaluation
+    request: LLMRequest | None = field(default=None, compare=False)
 
 
 @runtime_checkable
@@ -91,4 +94,30 @@ def make_pairs(formalisms: Sequence[str], n: int, seed: int, suite: str | None =
     out: list[Pair] = []
     for j in range(max((len(x) for x in lists), default=0)):
         out.extend(x[j] for x in lists if j < len(x))
+    return out
+
+
+def save_pairs(pairs: Sequence[Pair], path: Path) -> None:
+    """JSON lines: the messages, target and composition of each pair (and its request's constraint)."""
+    import json
+
+    with open(path, "w") as fh:
+        for p in pairs:
+            fh.write(json.dumps({
+                "messages": [m.model_dump() for m in p.messages], "target": p.target, "formalism": p.formalism,
+                "signature": p.signature, "source": p.source, "meta": p.meta,
+                "request": p.request.model_dump(mode="json") if p.request is not None else None,
+            }) + "\n")
+
+
+def load_pairs(path: Path) -> list[Pair]:
+    import json
+
+    out = []
+    with open(path) as fh:
+        for line in fh:
+            d = json.loads(line)
+            out.append(Pair(tuple(Message(**m) for m in d["messages"]), d["target"], d["formalism"], d["signature"],
+                            d.get("source", ""), d.get("meta", {}),
+                            LLMRequest.model_validate(d["request"]) if d.get("request") else None))
     return out

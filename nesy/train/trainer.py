@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from nesy.errors import ConfigError
-from nesy.train.data import Encoded, batches, encode
+from nesy.train.data import IGNORE, Encoded, batches, encode
 from nesy.train.pairs import Pair
 
 __all__ = ["TrainConfig", "TrainResult", "LORA_TARGETS", "train"]
@@ -41,9 +41,10 @@ class TrainConfig(BaseModel):
     warmup: float = 0.05  # share of steps
     weight_decay: float = 0.0
     seed: int = 0
-    threads: int = Field(2, ge=1)
+    threads: int = Field(1, ge=1)  # 1 beats 2 on a shared 2-core machine (measured 3x)
     bf16: bool = True  # autocast on CPU: ~2x faster matmuls, fp32 master weights
     max_steps: int | None = None
+    device: str = "cpu"  # "cpu" or "cuda"; bit-for-bit only on the same device, software and threads
 
     def learning_rate(self) -> float:
         return self.lr if self.lr is not None else (1e-3 if self.method == "lora" else 5e-5)
@@ -66,6 +67,9 @@ class TrainResult:
 
 
 def _seed_everything(seed: int, threads: int) -> None:
+    import os
+
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
     import numpy as np
     import torch
 
@@ -94,6 +98,22 @@ def _prepare(model: Any, cfg: TrainConfig) -> Any:
     return get_peft_model(model, lcfg)
 
 
+def _target_loss(model: Any, batch: dict[str, Any]) -> Any:
+    """Mean next-token loss on the target tokens, projecting to the vocabulary only there.
+
+    Prompts are ~90% of every pair; skipping the 49k-way LM head on them saves about a
+    fifth of the compute of a step.
+    """
+    import torch
+
+    causal = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = causal.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+    labels = batch["labels"][:, 1:]
+    keep = labels != IGNORE
+    logits = causal.lm_head(hidden[:, :-1][keep]).float()
+    return torch.nn.functional.cross_entropy(logits, labels[keep])
+
+
 def train(
     model: Any,
     tokenizer: Any,
@@ -108,7 +128,7 @@ def train(
         raise ConfigError("no training pairs")
     _seed_everything(cfg.seed, cfg.threads)
     encoded: list[Encoded] = [encode(tokenizer, p, cfg.max_len) for p in pairs]
-    model = _prepare(model, cfg)
+    model = _prepare(model.to(cfg.device), cfg)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.learning_rate(), weight_decay=cfg.weight_decay)
@@ -132,9 +152,9 @@ def train(
         for batch in batches(encoded, cfg.batch_size, rng, pad):
             if step >= total:
                 break
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                out = model(**batch)
-            loss = out.loss
+            batch = {k: v.to(cfg.device) for k, v in batch.items()}
+            with torch.autocast(cfg.device.split(":")[0], dtype=torch.bfloat16, enabled=cfg.bf16):
+                loss = _target_loss(model, batch)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
@@ -146,6 +166,7 @@ def train(
             if progress is not None:
                 progress(step, total, losses[-1])
     model.eval()
+    model.to("cpu")
     return TrainResult(
         model=model,
         config=cfg,

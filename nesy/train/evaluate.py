@@ -1,0 +1,125 @@
+"""Before/after numbers for a trained adapter: same model, same prompts, same grammars.
+
+    python -m nesy.train.evaluate --adapter nesy/adapters/smollm2-nesy-lora.gguf
+
+prints, per formalism and split (seen / held-out compositions), clause-level exact match
+(the backend's recorded requests replayed with their grammar), end-to-end accuracy of the
+whole pipeline, and the embedded model's tokens/s with and without the adapter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nesy.errors import NesyError
+from nesy.llm.base import BaseLLM, LLMRequest, Message
+from nesy.train.pairs import Pair, get_source
+from nesy.types import Trace, TranslateOptions
+
+__all__ = ["clause_exact", "end_to_end", "tokens_per_second", "main"]
+
+# the metric each backend's score() reports that means "the whole answer is right"
+E2E_METRIC = {"planning": "plan_valid", "logic": "answer_correct", "kg": "hits@1"}
+
+
+async def clause_exact(llm: BaseLLM, pairs: Sequence[Pair]) -> tuple[float, list[dict[str, str]]]:
+    """Share of pairs whose replayed request yields exactly the target (whitespace-stripped)."""
+    hits, misses = 0, []
+    for p in pairs:
+        req = p.request or LLMRequest(messages=p.messages, max_tokens=128)
+        out = (await llm.generate(req.model_copy(update={"temperature": 0.0}))).text.strip()
+        if out == p.target.strip():
+            hits += 1
+        else:
+            misses.append({"clause": p.source, "want": p.target, "got": out})
+    return hits / max(1, len(pairs)), misses
+
+
+async def end_to_end(llm: BaseLLM, formalism: str, problems: Sequence[tuple[Any, Any, str]], timeout: float = 30.0) -> dict[str, float]:
+    """Mean of the backend's scores over whole problems (a failed translation scores 0)."""
+    from nesy.backend import load_backends
+
+    backend = load_backends([formalism]).get(formalism)
+    totals: dict[str, float] = {}
+    for problem, gold, _sig in problems:
+        ctx = backend.context(problem)
+        try:
+            f = await backend.translate(ctx, llm, TranslateOptions(), Trace())
+            s = backend.solve(f, ctx, timeout=timeout)
+            scores = backend.score(f, s, gold, ctx)
+        except NesyError:
+            scores = backend.score(None, None, gold, ctx)
+        for k, v in scores.items():
+            totals[k] = totals.get(k, 0.0) + v
+    return {k: v / max(1, len(problems)) for k, v in totals.items()}
+
+
+async def tokens_per_second(llm: BaseLLM, n: int = 3, max_tokens: int = 64) -> float:
+    """Generated tokens per second on a fixed chat prompt (no grammar, greedy)."""
+    msgs = (Message(role="user", content="Describe a blocks world with three blocks in detail."),)
+    toks = secs = 0.0
+    for i in range(n):
+        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=max_tokens, temperature=0.0, seed=i))
+        toks += out.completion_tokens
+        secs += out.seconds
+    return toks / secs if secs else 0.0
+
+
+async def _evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    from nesy.llm.embedded import EmbeddedLLM, default_lora_path
+
+    adapter = Path(args.adapter) if args.adapter else default_lora_path()
+    if adapter is None or not adapter.is_file():
+        raise SystemExit(f"no adapter at {args.adapter or 'nesy/adapters/'}: train one with `nesy train`")
+    models = {"base": EmbeddedLLM(lora_path=None, threads=args.threads), "adapter": EmbeddedLLM(lora_path=adapter, threads=args.threads)}
+    report: dict[str, Any] = {"adapter": str(adapter), "adapter_bytes": adapter.stat().st_size, "formalisms": {}}
+    for name in args.formalism:
+        src = get_source(name)
+        splits = {
+            "seen": src.pairs(src.default_suite, args.pairs, seed=10_000 + args.seed),  # not the training seed
+            "held_out": src.held_out_pairs(src.default_suite, args.pairs, seed=args.seed),
+        }
+        rows: dict[str, Any] = {}
+        for split, pairs in splits.items():
+            problems = src.eval_problems(split == "held_out", args.problems, args.seed) if args.problems else []
+            for label, llm in models.items():
+                t = time.perf_counter()
+                em, misses = await clause_exact(llm, pairs)
+                e2e = await end_to_end(llm, name, problems) if problems else {}
+                rows[f"{split}/{label}"] = {"clause_exact": em, "clauses": len(pairs), "problems": len(problems),
+                                            "e2e": e2e, "seconds": round(time.perf_counter() - t, 1),
+                                            "misses": misses[:5]}
+                print(f"{name:9} {split:9} {label:8} clause exact {em:6.1%} of {len(pairs):3}   "
+                      f"e2e {E2E_METRIC.get(name, '?')} {e2e.get(E2E_METRIC.get(name, ''), float('nan')):6.1%} "
+                      f"of {len(problems)}   translation_exact {e2e.get('translation_exact', float('nan')):6.1%}", flush=True)
+        report["formalisms"][name] = rows
+    report["tokens_per_s"] = {label: round(await tokens_per_second(llm), 1) for label, llm in models.items()}
+    print(f"tokens/s  base {report['tokens_per_s']['base']}   with adapter {report['tokens_per_s']['adapter']}"
+          f"   (threads={args.threads})")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--adapter", help="GGUF LoRA adapter (default: the shipped one)")
+    ap.add_argument("--formalism", "-f", action="append", help="repeat; default: planning")
+    ap.add_argument("--pairs", type=int, default=40, help="clauses per split")
+    ap.add_argument("--problems", type=int, default=4, help="whole problems per split for end-to-end accuracy")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--json", type=Path, help="also write the report here")
+    args = ap.parse_args(argv)
+    args.formalism = args.formalism or ["planning"]
+    report = asyncio.run(_evaluate(args))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
