@@ -16,7 +16,7 @@ from planners.validate import validate_plan
 
 
 def test_ours_mode_end_to_end(embedded_llm):
-    p = generate("blocksworld", 3, "on", 1)
+    p = generate("blocksworld", 3, "on", 1)  # 9 sentences, about 12 short generations
     reasoner = Reasoner(llm=embedded_llm, backends=["planning"])
     res = reasoner.solve(
         Problem(text=p.text, kind="planning", context={"domain": "blocksworld"}),
