@@ -162,7 +162,11 @@ class KGBackend:
             with stage(trace, "link", question) as rec:
                 mentions = link_entities(question, kg.entities)
                 linked = [m.entity for m in mentions]
-                rec.output = [{"entity": m.entity, "score": m.score} for m in mentions]
+                # relations named in the question narrow the grammar further; none named: all
+                rel_mentions = link_entities(question, kg.relations)
+                rels = [m.entity for m in rel_mentions] or list(kg.relations)
+                rec.output = {"entities": [{"entity": m.entity, "score": m.score} for m in mentions],
+                              "relations": [{"relation": m.entity, "score": m.score} for m in rel_mentions]}
             ctx.data["linked"] = linked
             user = _user_message(question, linked)
             shots = select_exemplars(user, pool, options.exemplars)
@@ -170,7 +174,7 @@ class KGBackend:
             messages = few_shot_messages(system, shots, user)
             constraint = None
             if options.grammar:
-                constraint = Constraint(grammar=query_grammar(kg.relations, linked or kg.entities, unions=True).gbnf())
+                constraint = Constraint(grammar=query_grammar(rels, linked or kg.entities, unions=True).gbnf())
             repairs = options.repairs
         q, text, used = await generate_with_repair(
             llm, messages, parse, trace=trace, stage_name="translate", repairs=repairs, constraint=constraint,

@@ -276,6 +276,14 @@ def lint_query(q: Query, relations: set[str] | list[str], entities: set[str] | l
                     f"the query is disconnected: variable {v!r} is not linked to the answer {ANSWER!r}",
                     line=branch[0].line, col=branch[0].column, symbol=v, stage="lint",
                 )
+        seen: set[tuple] = set()
+        for a in branch:
+            if a.key() in seen:
+                raise TranslationError(
+                    f"atom {a} is repeated; write each fact once", line=a.line, col=a.column,
+                    symbol=a.relation, stage="lint",
+                )
+            seen.add(a.key())
         for a in branch:
             if not a.head.is_var and not a.tail.is_var:
                 raise TranslationError(

@@ -81,6 +81,7 @@ async def test_translate_plumbing_grammar_linking_and_repair(kg_backend):
     assert f.text == "embassy(usa, f)" and f.repairs == 1
     grammar = llm.requests[0].constraint.grammar
     assert '"usa"' in grammar and '"china"' not in grammar  # only linked entities
+    assert '"embassy"' in grammar and '"treaties"' not in grammar  # the relation the question names
     assert "unknown relation 'embasy'" in llm.requests[1].messages[-1].content
     assert [s.name for s in trace.stages] == ["link", "translate", "translate.repair1"]
     shots = [m.content for m in llm.requests[0].messages[1:-1:2]]

@@ -97,3 +97,8 @@ def test_gbnf_lists_only_given_symbols_and_loads_in_llama_cpp():
     from llama_cpp import LlamaGrammar
 
     LlamaGrammar.from_string(g, verbose=False)  # raises on a malformed grammar
+
+
+def test_lint_repeated_atom():
+    with pytest.raises(TranslationError, match="repeated"):
+        lint_query(parse_query("isa(alga, f) & isa(alga, f)"), RELS, ENTS)
