@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nesy.backend import Backend, Context, Registry, load_backends
-from nesy.errors import ConfigError, NesyError, TranslationError
+from nesy.errors import ConfigError, TranslationError
 from nesy.llm.base import BaseLLM
 from nesy.settings import Settings
 from nesy.tracing import stage
@@ -68,19 +68,21 @@ class Reasoner:
 
     # -- async API -----------------------------------------------------------------------
 
-    async def atranslate(
-        self, problem: Problem | str, options: TranslateOptions | None = None, *, trace: Trace | None = None, **kw: Any
-    ) -> tuple[Formalization, Context, Trace]:
-        problem = _problem(problem, **kw)
-        options = options or TranslateOptions()
-        trace = trace if trace is not None else Trace()
+    async def _context(self, problem: Problem, trace: Trace) -> Context:
         kind = self.detect_kind(problem)
         problem = problem.model_copy(update={"kind": kind})
         backend = self.backend(kind)
         with stage(trace, "context", {"kind": kind, "context": problem.context}) as rec:
             ctx = await asyncio.to_thread(backend.context, problem)
             rec.output = {k: v[:50] for k, v in ctx.vocabulary.items()}
-        formal = await backend.translate(ctx, self.llm, options, trace)
+        return ctx
+
+    async def atranslate(
+        self, problem: Problem | str, options: TranslateOptions | None = None, *, trace: Trace | None = None, **kw: Any
+    ) -> tuple[Formalization, Context, Trace]:
+        trace = trace if trace is not None else Trace()
+        ctx = await self._context(_problem(problem, **kw), trace)
+        formal = await self.backend(ctx.kind).translate(ctx, self.llm, options or TranslateOptions(), trace)
         return formal, ctx, trace
 
     async def asolve(
@@ -100,32 +102,26 @@ class Reasoner:
         timeout = self._timeout(timeout)
         formal: Formalization | None = None
         solution: Solution | None = None
-        ctx: Context | None = None
         error: dict[str, Any] | None = None
+        ctx = await self._context(problem, trace)
         try:
             if options.samples > 1:
-                formal, solution, ctx = await self._vote(problem, options, trace, timeout)
+                formal, solution = await self._vote(ctx, options, trace, timeout)
             else:
-                formal, ctx, _ = await self.atranslate(problem, options, trace=trace)
+                formal = await self.backend(ctx.kind).translate(ctx, self.llm, options, trace)
                 solution = await self._solve(formal, ctx, trace, timeout)
         except TranslationError as e:
             error = e.to_dict()
-        except NesyError as e:
-            if ctx is None and not isinstance(e, TranslationError) and e.stage is None:
-                e.stage = "translate"
-            raise
         verbal = ""
-        backend = self.backend(ctx.kind) if ctx else None
-        if solution is not None and backend is not None and ctx is not None:
+        backend = self.backend(ctx.kind)
+        if solution is not None:
             with stage(trace, "verbalize") as rec:
                 verbal = backend.verbalize(solution, ctx)
                 rec.output = verbal
-        scores: dict[str, float] = {}
-        if gold is not None and backend is not None and ctx is not None:
-            scores = backend.score(formal, solution, gold, ctx)
-        kind = ctx.kind if ctx else problem.kind
+        # A failed translation is scored too (as a miss), so summaries never lose an item.
+        scores = backend.score(formal, solution, gold, ctx) if gold is not None else {}
         return Result(
-            problem=problem.model_copy(update={"kind": kind}),
+            problem=ctx.problem,
             formalization=formal,
             solution=solution,
             verbalization=verbal or (f"I could not formalize this problem: {error['message']}" if error else ""),
@@ -148,28 +144,32 @@ class Reasoner:
         return sol
 
     async def _vote(
-        self, problem: Problem, options: TranslateOptions, trace: Trace, timeout: float
-    ) -> tuple[Formalization, Solution, Context]:
+        self, ctx: Context, options: TranslateOptions, trace: Trace, timeout: float
+    ) -> tuple[Formalization, Solution]:
         """Self-consistency: k sampled translations, majority over the solved answers."""
-        opts = options.model_copy(update={"samples": 1, "temperature": max(options.temperature, 0.7)})
-        runs: list[tuple[Formalization, Solution, Context]] = []
+        backend = self.backend(ctx.kind)
+        runs: list[tuple[Formalization, Solution]] = []
         last_error: TranslationError | None = None
         for i in range(options.samples):
+            # Distinct seeds, or a cached / seeded server would return one sample k times.
+            opts = options.model_copy(
+                update={"samples": 1, "temperature": max(options.temperature, 0.7), "seed": options.seed + i}
+            )
             try:
-                f, ctx, _ = await self.atranslate(problem, opts, trace=trace)
+                f = await backend.translate(ctx, self.llm, opts, trace)
             except TranslationError as e:
                 last_error = e
                 continue
-            runs.append((f, await self._solve(f, ctx, trace, timeout), ctx))
+            runs.append((f, await self._solve(f, ctx, trace, timeout)))
         if not runs:
             assert last_error is not None
             raise last_error
         solved = [r for r in runs if r[1].status.solved] or runs
         keys = [json.dumps(r[1].answer, sort_keys=True, default=str) for r in solved]
         winner, share = majority(keys)
-        f, s, ctx = next(r for r, k in zip(solved, keys) if k == winner)
+        f, s = next(r for r, k in zip(solved, keys) if k == winner)
         metrics = {**s.metrics, "vote_share": share, "samples": float(len(runs))}
-        return f, s.model_copy(update={"metrics": metrics}), ctx
+        return f, s.model_copy(update={"metrics": metrics})
 
     async def asolve_formal(
         self, kind: str, text: str, context: dict[str, Any] | None = None, *, timeout: float | None = None

@@ -142,3 +142,4 @@ class TranslateOptions(_Frozen):
     samples: int = 1
     temperature: float = 0.0
     max_tokens: int = 256
+    seed: int = 0

@@ -168,8 +168,9 @@ async def test_reasoner_pipeline_with_trace_and_scores() -> None:
 
 
 async def test_reasoner_reports_untranslatable_problems() -> None:
-    res = await _reasoner(["nonsense"]).asolve("add stuff", TranslateOptions(repairs=1))
+    res = await _reasoner(["nonsense"]).asolve("add stuff", TranslateOptions(repairs=1), gold=Gold(answer=3))
     assert res.solution is None and res.error["type"] == "translation_error"
+    assert res.scores == {"correct": 0.0}  # a failed translation is scored as a miss
     assert "could not formalize" in res.verbalization
 
 
