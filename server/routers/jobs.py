@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from server.jobs import expand_items
+from server.service import check_text
 from server.schemas import JobOut, JobRequest
 from server.state import ERROR_RESPONSES, AppState, get_state
 
@@ -18,8 +19,6 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 async def create_job(req: JobRequest, state: AppState = Depends(get_state)) -> JobOut:
     # Generating a suite may take a moment: keep the event loop free.
     items, spec = await asyncio.to_thread(expand_items, req)
-    from server.service import check_text
-
     for i, it in enumerate(items):
         check_text(state.reasoner, **{f"problems[{i}].text": it.get("text"), f"problems[{i}].formal": it.get("formal")})
     job_id = state.jobs.create(items, req.options, spec)
