@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import threading
 import time
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from nesy.backend import Context
-from nesy.errors import TranslationError, UnknownResourceError
+from nesy.errors import UnknownResourceError
 from nesy.llm.base import BaseLLM, Constraint
 from nesy.settings import Settings
 from nesy.tracing import stage
@@ -95,12 +96,10 @@ class KGBackend:
         self._lock = threading.Lock()
 
     def available(self) -> tuple[bool, str]:
-        try:
-            import networkx  # noqa: F401
-            import scipy  # noqa: F401
-            import torch  # noqa: F401
-        except ImportError as e:
-            return False, f"missing dependency: {e.name} (install nesy[kg])"
+        # find_spec: checking must not pay for importing torch
+        missing = [m for m in ("torch", "networkx", "scipy") if importlib.util.find_spec(m) is None]
+        if missing:
+            return False, f"missing dependency: {', '.join(missing)} (install nesy[kg])"
         return True, ""
 
     def detect(self, problem: Problem) -> float:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
-import scipy.sparse as sp
 
 from kb.store import KG
 from kb.train import LinkPredictor
@@ -130,6 +129,3 @@ class SigmoidTruth(_ModelTruth):
         s = self.pred.scores(heads, rel).astype(np.float32)
         return (1.0 / (1.0 + np.exp(-s))).astype(np.float32)
 
-
-def observed_matrix(kg: KG, splits: tuple[str, ...] = ("train",)) -> list[sp.csr_matrix]:
-    return kg.adjacency(splits)

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from nesy.backend import load_backends
