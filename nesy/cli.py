@@ -79,6 +79,9 @@ def ask(
     if result.formalization is not None:
         console.print(f"[bold]formalization[/bold] ({result.formalization.language or result.problem.kind}):")
         print(result.formalization.text)
+    elif result.error and result.error.get("partial"):
+        console.print(f"[bold]partial formalization[/bold] ({result.problem.kind}):")
+        print(result.error["partial"])
     if result.solution is not None:
         console.print(f"[bold]status[/bold]: {result.solution.status.value}")
     print(result.verbalization)

@@ -17,6 +17,7 @@ from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
 from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
 
+from nesy.translate import tokens
 from planners.domains import DOMAINS, BundledDomain, bundled_domain
 from planners.grammar import problem_grammar
 from planners.lint import check_contradictions, check_fact, check_goal_not_true
@@ -65,11 +66,14 @@ class PlanningBackend:
             bundled = bundled_domain(str(c["domain"]))
             text = bundled.pddl
         else:
-            raise ConfigError(
-                "planning needs a domain: context['domain'] = one of "
-                f"{', '.join(sorted(DOMAINS))}, or context['domain_pddl'] = the domain's PDDL text",
-                stage="context",
-            )
+            bundled = choose_domain(problem.text)
+            if bundled is None:
+                raise ConfigError(
+                    "planning needs a domain and none of the bundled ones fits the text: context['domain'] = "
+                    f"one of {', '.join(sorted(DOMAINS))}, or context['domain_pddl'] = the domain's PDDL text",
+                    stage="context",
+                )
+            text = bundled.pddl
         domain = self._domain(text)
         if bundled is not None and example_nl is None:
             example_nl, example_pddl = _bundled_example(bundled.name)
@@ -188,6 +192,23 @@ class PlanningBackend:
             example_nl=ctx.data.get("example_nl"),
             example_pddl=ctx.data.get("example_pddl"),
         )
+
+
+def choose_domain(text: str) -> BundledDomain | None:
+    """The bundled domain whose vocabulary (names in its PDDL and action templates) the text uses most."""
+    words = set(tokens(text)) | {w.rstrip("s") for w in tokens(text)}
+    best, best_hits = None, 0
+    for d in DOMAINS.values():
+        vocab = set(tokens(re.sub(r"[-_?]", " ", d.pddl + " " + " ".join(d.templates.values()))))
+        vocab -= _PDDL_WORDS
+        hits = len(words & vocab)
+        if hits > best_hits:
+            best, best_hits = d, hits
+    return best
+
+
+_PDDL_WORDS = {"define", "domain", "requirements", "strips", "typing", "types", "predicates", "action",
+               "parameters", "precondition", "effect", "and", "not", "object", "the", "from", "to", "on", "of", "a"}
 
 
 def _bundled_example(domain: str) -> tuple[str, str]:

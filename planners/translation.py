@@ -102,11 +102,16 @@ async def translate_baseline(task: PlanningTask, llm: BaseLLM, options: Translat
 def candidate_names(text: str, domain: DomainModel) -> list[str]:
     """Words of the text that could name objects (not common words, not type or predicate names)."""
     reserved = _STOP | set(domain.types) | set(domain.predicates) | set(domain.actions)
+    types = set(domain.types)
     out: list[str] = []
+    prev = ""
     for w in re.findall(r"[a-z][a-z0-9_-]*", text.lower()):
         w = w.strip("-_")
-        if w and w not in reserved and w not in out and w not in domain.constants:
+        # "block a": a word right after a type name is a name even if it is a stopword.
+        named = prev in types and w not in types and w not in domain.predicates
+        if w and (named or w not in reserved) and w not in out and w not in domain.constants:
             out.append(w)
+        prev = w
     # names with digits first: they are nearly always objects
     return sorted(out, key=lambda w: (not any(c.isdigit() for c in w), out.index(w)))
 
@@ -176,7 +181,22 @@ async def _find_objects(task: PlanningTask, llm: BaseLLM, options: TranslateOpti
         max_tokens=min(options.max_tokens, 160),
         temperature=options.temperature,
     )
+    # "block a", "truck t1": a name right after a type name is an object of that type, whatever
+    # the model listed (small models stop after the first name).
+    for typ, name in typed_mentions(task.text, task.domain):
+        objects.setdefault(name, typ)
     return objects
+
+
+def typed_mentions(text: str, domain: DomainModel) -> list[tuple[str, str]]:
+    """(type, name) for every "<type> <name>" in the text whose name is not itself a domain word."""
+    words = re.findall(r"[a-z][a-z0-9_-]*", text.lower())
+    reserved = set(domain.types) | set(domain.predicates) | set(domain.actions) | set(domain.constants)
+    leaf = set(domain.leaf_types)
+    return [
+        (t, n) for t, n in zip(words, words[1:])
+        if t in leaf and n not in reserved and n not in _STOP - {"a"} and not n.endswith("s")
+    ]
 
 
 async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
@@ -223,7 +243,11 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
             target.extend(f for f in facts if f not in target)
     with stage(trace, "translate.assemble", {"init": len(init), "goal": len(goal)}) as rec:
         if not goal:
-            raise TranslationError("no goal facts were found in the description", symbol=":goal", stage="lint", notes=notes)
+            # Keep what was translated: a caller asking only for the facts still gets them.
+            partial = write_problem("problem", task.domain.name, objects, init, [])
+            raise TranslationError(
+                "no goal facts were found in the description", symbol=":goal", stage="lint", notes=notes, partial=partial
+            )
         check_goal_not_true(init, goal)
         text = write_problem("problem", task.domain.name, objects, init, goal)
         rec.output = text

@@ -57,3 +57,23 @@ async def test_baseline_parses_the_whole_answer_and_feeds_errors_back(bw_problem
     prompt = llm.requests[0].messages[0].content
     assert "(define (domain blocksworld)" in prompt and "An example planning problem is" in prompt
     assert "unknown object or constant 'z'" in llm.requests[1].messages[-1].content
+
+
+def test_domain_is_chosen_from_the_library_when_not_given() -> None:
+    from planners.backend import choose_domain
+
+    assert choose_domain("Translate to PDDL: block a is on block b").name == "blocksworld"
+    assert choose_domain("The robot carries ball1 with its left gripper into room b").name == "gripper"
+    assert choose_domain("Deliver package p1 by truck to the airport of city c2").name == "logistics"
+    assert choose_domain("hello world") is None
+
+
+def test_typed_mentions_name_objects_even_when_they_are_stopwords() -> None:
+    from planners.backend import PlanningBackend
+    from planners.translation import typed_mentions
+    from nesy.types import Problem
+
+    ctx = PlanningBackend().context(Problem(text="x", context={"domain": "blocksworld"}))
+    assert typed_mentions("block a is on block b; the blocks are clear", ctx.data["domain"]) == [
+        ("block", "a"), ("block", "b")
+    ]
