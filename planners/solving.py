@@ -8,6 +8,7 @@ own children go with it.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
@@ -17,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,63 +96,108 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+def _spawn() -> tuple[subprocess.Popen[bytes], str]:
+    """A fresh worker in its own private working directory (Fast Downward writes into cwd)."""
+    cwd = tempfile.mkdtemp(prefix="nesy-plan-")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planners.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,  # its own process group: one kill takes the planner's children too
+    )
+    return proc, cwd
+
+
+class _Spares:
+    """Pre-started workers that have done their imports and wait for a job.
+
+    Each worker still runs exactly one request and is then discarded (private cwd, a kill
+    on timeout stays safe); only the ~1-7 s of interpreter start and imports moves off the
+    critical path. ``NESY_PLANNER_SPARES`` sets how many wait (0 disables).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[tuple[subprocess.Popen[bytes], str]] = []
+        self.size = int(os.environ.get("NESY_PLANNER_SPARES", "2"))
+        atexit.register(self.close)
+
+    def take(self) -> tuple[subprocess.Popen[bytes], str]:
+        with self._lock:
+            while self._idle:
+                proc, cwd = self._idle.pop(0)
+                if proc.poll() is None:
+                    break
+                shutil.rmtree(cwd, ignore_errors=True)
+            else:
+                proc, cwd = _spawn()
+            while len(self._idle) < self.size:
+                self._idle.append(_spawn())
+        return proc, cwd
+
+    def close(self) -> None:
+        with self._lock:
+            for proc, cwd in self._idle:
+                _kill(proc)
+                shutil.rmtree(cwd, ignore_errors=True)
+            self._idle.clear()
+
+
+_SPARES = _Spares()
+
+
 def run_worker(
     jobs: list[SolveJob], *, memory_mb: int = 4096, deadline_s: float | None = None, start_timeout: float = 120.0
 ) -> WorkerRun:
-    """Run jobs sequentially in one fresh worker; kill it ``deadline_s`` after it is ready."""
+    """Run jobs sequentially in one worker of its own; kill it ``deadline_s`` after it is ready."""
     if deadline_s is None:
         deadline_s = sum(j.timeout for j in jobs) + 5.0
     payload = json.dumps({"memory_mb": memory_mb, "jobs": [j.__dict__ for j in jobs]}).encode()
     run = WorkerRun()
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="nesy-plan-") as cwd:
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")])}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "planners.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,  # its own process group: one kill takes the planner's children too
-        )
-        try:
-            assert proc.stdin is not None
-            proc.stdin.write(payload)
-            proc.stdin.close()
-            buf = bytearray()
-            first = _read_line(proc, time.monotonic() + start_timeout, buf)
-            if first is None:
-                alive = proc.poll() is None
-                _kill(proc)
-                run.start_failed = (
-                    f"the solver process did not start within {start_timeout:g} s"
-                    if alive
-                    else f"the solver process exited with code {proc.returncode} before it was ready"
-                )
-            else:
-                head = json.loads(first)
-                if not head.get("ready"):
-                    run.start_failed = head.get("message", "the solver process failed to start")
-                    if head.get("error") == "MemoryError":
-                        run.results.append(head)
-                deadline = time.monotonic() + deadline_s
-                while len(run.results) < len(jobs) and not run.start_failed:
-                    line = _read_line(proc, deadline, buf)
-                    if line is None:
-                        run.killed = time.monotonic() >= deadline
-                        break
-                    run.results.append(json.loads(line))
-                if proc.poll() is None:
-                    _kill(proc) if run.killed else proc.wait(10)
-        finally:
+    proc, cwd = _SPARES.take()
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(payload)
+        proc.stdin.close()
+        buf = bytearray()
+        first = _read_line(proc, time.monotonic() + start_timeout, buf)
+        if first is None:
+            alive = proc.poll() is None
+            _kill(proc)
+            run.start_failed = (
+                f"the solver process did not start within {start_timeout:g} s"
+                if alive
+                else f"the solver process exited with code {proc.returncode} before it was ready"
+            )
+        else:
+            head = json.loads(first)
+            if not head.get("ready"):
+                run.start_failed = head.get("message", "the solver process failed to start")
+                if head.get("error") == "MemoryError":
+                    run.results.append(head)
+            deadline = time.monotonic() + deadline_s
+            while len(run.results) < len(jobs) and not run.start_failed:
+                line = _read_line(proc, deadline, buf)
+                if line is None:
+                    run.killed = time.monotonic() >= deadline
+                    break
+                run.results.append(json.loads(line))
             if proc.poll() is None:
-                _kill(proc)
-            assert proc.stderr is not None
-            run.stderr = proc.stderr.read().decode(errors="replace")[-4000:]
-            proc.stderr.close()
-            if proc.stdout is not None:
-                proc.stdout.close()
+                _kill(proc) if run.killed else proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            _kill(proc)
+        assert proc.stderr is not None
+        run.stderr = proc.stderr.read().decode(errors="replace")[-4000:]
+        proc.stderr.close()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        shutil.rmtree(cwd, ignore_errors=True)
     run.returncode = proc.returncode
     run.seconds = time.monotonic() - t0
     return run

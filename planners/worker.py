@@ -115,9 +115,11 @@ def _solve_job(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    request = json.loads(sys.stdin.read())
+    # Import before reading the job: a spare worker waits here, warm, until it gets one.
     import unified_planning.shortcuts  # noqa: F401 - warm the import before the clock starts
     import up_fast_downward  # noqa: F401
+
+    request = json.loads(sys.stdin.read())
 
     # the limit bounds the search (and the planner processes, which inherit it), not our imports
     _limit_memory(int(request.get("memory_mb", 0)))
