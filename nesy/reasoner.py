@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,16 +36,18 @@ class Reasoner:
         self._llm_spec = llm if isinstance(llm, str) or llm is None else None
         self._llm: BaseLLM | None = llm if isinstance(llm, BaseLLM) else None
         self.registry = backends if isinstance(backends, Registry) else load_backends(backends)
+        self._llm_lock = threading.Lock()
 
     # -- parts -------------------------------------------------------------------------
 
     @property
     def llm(self) -> BaseLLM:
         """The LLM, built lazily so formal-only use never loads a model."""
-        if self._llm is None:
-            from nesy.llm.factory import make_llm
+        with self._llm_lock:  # /readyz and request threads may race to build it
+            if self._llm is None:
+                from nesy.llm.factory import make_llm
 
-            self._llm = make_llm(self._llm_spec, self.settings)
+                self._llm = make_llm(self._llm_spec, self.settings)
         return self._llm
 
     def backend(self, kind: str) -> Backend:
