@@ -23,7 +23,7 @@ from kb.engine import EngineResult, QueryEngine
 from kb.grammar import query_grammar
 from kb.linking import link_entities
 from kb.metrics import ranking_metrics
-from kb.query import SEEN_STRUCTURES, Query, lint_query, parse_query
+from kb.query import SEEN_STRUCTURES, Query, dedupe, lint_query, parse_query
 from kb.sampler import QuerySampler
 from kb.store import BUNDLED, KG, load_bundled, readable
 from kb.templates import render_question
@@ -139,9 +139,10 @@ class KGBackend:
 
     def parse(self, text: str, ctx: Context) -> Formalization:
         kg = self._kg(ctx)
-        q = parse_query(text)
+        q, dropped = dedupe(parse_query(text))
         lint_query(q, kg.relation_id.keys(), kg.entity_id.keys())
-        return Formalization(kind="kg", text=str(q), parsed=q, language="efo1", notes=[f"structure: {q.structure}"])
+        notes = [f"structure: {q.structure}"] + ([f"dropped {dropped} repeated atom(s)"] if dropped else [])
+        return Formalization(kind="kg", text=str(q), parsed=q, language="efo1", notes=notes)
 
     async def translate(
         self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace

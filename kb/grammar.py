@@ -74,8 +74,14 @@ def query_grammar(
         raise ValueError("a query grammar needs at least one relation")
     lit = lambda s: ("lit", s)  # noqa: E731
     ref = lambda s: ("ref", s)  # noqa: E731
+    # Top level: every conjunct ends with an atom about the answer f, so the model cannot
+    # forget f (the commonest small-model error); parenthesised unions inside are free.
     rules: Rules = {
-        "root": [[ref("disj")]],
+        "root": [[ref("top"), ("rep2", "ortop")]] if unions else [[ref("top")]],
+        "ortop": [[lit(" | "), ref("top")]],
+        "top": [[(f"rep{max_atoms - 1}", "litand"), ref("flit")]],
+        "litand": [[ref("lit"), lit(" & ")]],
+        "flit": [[ref("rel"), lit("("), ref("term"), lit(", f)")], [lit("!"), ref("rel"), lit("("), ref("term"), lit(", f)")]],
         "disj": [[ref("conj"), ("rep2", "orpart")]] if unions else [[ref("conj")]],
         "orpart": [[lit(" | "), ref("conj")]],
         "conj": [[ref("lit"), (f"rep{max_atoms - 1}", "andpart")]],

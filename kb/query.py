@@ -34,6 +34,7 @@ __all__ = [
     "ANSWER",
     "is_variable",
     "quote_name",
+    "dedupe",
 ]
 
 ANSWER = "f"
@@ -236,6 +237,35 @@ def _syntax_error(e: UnexpectedInput, src: str) -> TranslationError:
     return TranslationError(str(e), line=line, col=col)
 
 
+def dedupe(q: Query) -> tuple[Query, int]:
+    """Drop atoms repeated inside one conjunction (A ∧ A = A, but the product t-norm would square it)."""
+    dropped = 0
+
+    def walk(x: Formula) -> Formula:
+        nonlocal dropped
+        if isinstance(x, Atom):
+            return x
+        parts = [walk(p) for p in x.parts]
+        if isinstance(x, And):
+            seen: set[tuple] = set()
+            kept = []
+            for p in parts:
+                k = p.key() if isinstance(p, Atom) else None
+                if k is not None and k in seen:
+                    dropped += 1
+                    continue
+                if k is not None:
+                    seen.add(k)
+                kept.append(p)
+            return kept[0] if len(kept) == 1 else And(tuple(kept))
+        return Or(tuple(parts))
+
+    if isinstance(q.formula, Atom):
+        return q, 0
+    f = walk(q.formula)
+    return (Query(f, render(f)), dropped) if dropped else (q, 0)
+
+
 def lint_query(q: Query, relations: set[str] | list[str], entities: set[str] | list[str]) -> None:
     """Unknown relation or entity (with close matches), missing answer variable, disconnected query."""
     rels, ents = set(relations), set(entities)
@@ -276,14 +306,6 @@ def lint_query(q: Query, relations: set[str] | list[str], entities: set[str] | l
                     f"the query is disconnected: variable {v!r} is not linked to the answer {ANSWER!r}",
                     line=branch[0].line, col=branch[0].column, symbol=v, stage="lint",
                 )
-        seen: set[tuple] = set()
-        for a in branch:
-            if a.key() in seen:
-                raise TranslationError(
-                    f"atom {a} is repeated; write each fact once", line=a.line, col=a.column,
-                    symbol=a.relation, stage="lint",
-                )
-            seen.add(a.key())
         for a in branch:
             if not a.head.is_var and not a.tail.is_var:
                 raise TranslationError(

@@ -5,7 +5,7 @@ import pytest
 from nesy.errors import TranslationError
 
 from kb.grammar import query_grammar
-from kb.query import STRUCTURES, lint_query, parse_query
+from kb.query import STRUCTURES, dedupe, lint_query, parse_query
 
 RELS = ["isa", "location_of", "part_of"]
 ENTS = ["alga", "cell", "acquired abnormality", "f"]
@@ -99,6 +99,15 @@ def test_gbnf_lists_only_given_symbols_and_loads_in_llama_cpp():
     LlamaGrammar.from_string(g, verbose=False)  # raises on a malformed grammar
 
 
-def test_lint_repeated_atom():
-    with pytest.raises(TranslationError, match="repeated"):
-        lint_query(parse_query("isa(alga, f) & isa(alga, f)"), RELS, ENTS)
+def test_repeated_atoms_are_dropped():
+    q, dropped = dedupe(parse_query("isa(alga, f) & isa(alga, f) & (part_of(cell, e1) | part_of(cell, e1)) & isa(e1, f)"))
+    assert dropped == 1 and str(q) == "isa(alga, f) & (part_of(cell, e1) | part_of(cell, e1)) & isa(e1, f)"
+    assert dedupe(parse_query("isa(alga, f)"))[1] == 0
+
+
+def test_gbnf_top_level_conjuncts_end_with_the_answer():
+    g = query_grammar(RELS, ENTS)
+    rng = random.Random(1)
+    for _ in range(100):
+        for branch in parse_query(g.sample(rng)).dnf():
+            assert any(a.tail.name == "f" and a.tail.is_var for a in branch)
