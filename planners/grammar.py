@@ -78,10 +78,18 @@ def problem_grammar(domain: DomainModel, objects: dict[str, str] | None = None) 
     return "\n".join(head + _fact_rules(domain, objects)) + "\n"
 
 
-def clause_grammar(domain: DomainModel, objects: dict[str, str]) -> str:
-    """One clause: ``init:`` or ``goal:`` followed by 1..4 facts, or ``none``."""
+def clause_grammar(domain: DomainModel, objects: dict[str, str], section: str | None = None) -> str:
+    """One clause: ``init:`` or ``goal:`` followed by 1..4 facts, or ``none``.
+
+    ``section`` ("init" or "goal") fixes the prefix when the sentence's own words decide it.
+    """
     more = ' (" " fact)?' * (MAX_FACTS_PER_CLAUSE - 1)
-    root = f'root ::= ("init:" | "goal:") " " fact{more} | "none"'
+    if section == "goal":
+        root = f'root ::= "goal:" " " fact{more}'
+    elif section == "init":
+        root = f'root ::= "init:" " " fact{more} | "none"'
+    else:
+        root = f'root ::= ("init:" | "goal:") " " fact{more} | "none"'
     return "\n".join([root, *_fact_rules(domain, objects)]) + "\n"
 
 

@@ -77,3 +77,12 @@ def test_typed_mentions_name_objects_even_when_they_are_stopwords() -> None:
     assert typed_mentions("block a is on block b; the blocks are clear", ctx.data["domain"]) == [
         ("block", "a"), ("block", "b")
     ]
+
+
+def test_goal_cues_fix_the_clause_section() -> None:
+    from planners.translation import clause_section
+
+    assert clause_section("The goal is that b1 is on b2.") == "goal"
+    assert clause_section("In the end, block c should be clear.") == "goal"
+    assert clause_section("Stack b1 on b2.") == "goal"
+    assert clause_section("Block b1 is on the table.") == "init"
