@@ -87,7 +87,9 @@ def query_grammar(
         "conj": [[ref("lit"), (f"rep{max_atoms - 1}", "andpart")]],
         "andpart": [[lit(" & "), ref("lit")]],
         "lit": [[ref("atom")], [lit("!"), ref("atom")]] + ([[lit("("), ref("disj"), lit(")")]] if unions else []),
-        "atom": [[ref("rel"), lit("("), ref("term"), lit(", "), ref("term"), lit(")")]],
+        # at least one end is a variable: an atom between two constants says nothing about f
+        "atom": [[ref("rel"), lit("("), ref("pair"), lit(")")]],
+        "pair": [[ref("var"), lit(", "), ref("term")]] + ([[ref("ent"), lit(", "), ref("var")]] if entities else []),
         "rel": [[lit(quote_name(r))] for r in sorted(set(relations))],
         "term": [[ref("var")]] + ([[ref("ent")]] if entities else []),
         "var": [[lit("f")]] + [[lit(f"e{i}")] for i in range(1, max_vars + 1)],

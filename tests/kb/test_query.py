@@ -111,3 +111,11 @@ def test_gbnf_top_level_conjuncts_end_with_the_answer():
     for _ in range(100):
         for branch in parse_query(g.sample(rng)).dnf():
             assert any(a.tail.name == "f" and a.tail.is_var for a in branch)
+
+
+def test_gbnf_atoms_always_have_a_variable():
+    g = query_grammar(RELS, ENTS)
+    rng = random.Random(2)
+    for _ in range(200):
+        for a in parse_query(g.sample(rng)).atoms():
+            assert a.head.is_var or a.tail.is_var
