@@ -33,6 +33,7 @@ from kb.truth import CalibratedTruth, ObservedTruth
 __all__ = ["KGBackend", "KGResources"]
 
 TOP_K = 10
+MAX_TOP_K = 1000
 SYSTEM = (
     "You translate a question about a knowledge graph into a query. A query is a list of atoms "
     "relation(head, tail) joined by & (and), | (or), with ! (not) before an atom. f is the answer; "
@@ -199,7 +200,8 @@ class KGBackend:
             return Solution(status=Status.TIMEOUT, backend="kg", message=str(e),
                             metrics={"seconds": time.perf_counter() - start})
         seconds = time.perf_counter() - start
-        top = result.top(TOP_K)
+        top_k = max(1, min(int(ctx.problem.context.get("top_k", TOP_K)), MAX_TOP_K))
+        top = result.top(top_k)
         answers = [{"entity": kg.entities[i], "truth": round(t, 4)} for i, t in top]
         support = [
             {"entity": kg.entities[i], "truth": round(t, 4), "edges": engine.explain(result, i)} for i, t in top[:5]

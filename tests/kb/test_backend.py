@@ -141,3 +141,11 @@ def test_cli_answers_with_ranked_entities_and_support(kb_cache, nations_predicto
     assert "Top answers" in out.output or "could not formalize" in out.output
     if "Top answers" in out.output:
         assert "1. " in out.output and "truth" in out.output
+
+
+def test_top_k_from_the_context(kg_backend):
+    ctx = kg_backend.context(Problem(text="", kind="kg", context={"kb": "nations", "top_k": 3}))
+    sol = kg_backend.solve(kg_backend.parse("embassy(usa, f)", ctx), ctx, timeout=10)
+    assert len(sol.answer) == 3
+    ctx = kg_backend.context(Problem(text="", kind="kg", context={"kb": "nations", "top_k": 12}))
+    assert len(kg_backend.solve(kg_backend.parse("embassy(usa, f)", ctx), ctx, timeout=10).answer) == 12
