@@ -84,8 +84,8 @@ def clause_grammar(domain: DomainModel, objects: dict[str, str], section: str | 
     ``section`` ("init" or "goal") fixes the prefix when the sentence's own words decide it.
     """
     more = ' (" " fact)?' * (MAX_FACTS_PER_CLAUSE - 1)
-    if section == "goal":
-        root = f'root ::= "goal:" " " fact{more}'
+    if section == "goal":  # "none" stays: "Your goal is as follows." states no fact
+        root = f'root ::= "goal:" " " fact{more} | "none"'
     elif section == "init":
         root = f'root ::= "init:" " " fact{more} | "none"'
     else:

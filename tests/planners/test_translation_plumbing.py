@@ -86,3 +86,15 @@ def test_goal_cues_fix_the_clause_section() -> None:
     assert clause_section("In the end, block c should be clear.") == "goal"
     assert clause_section("Stack b1 on b2.") == "goal"
     assert clause_section("Block b1 is on the table.") == "init"
+
+
+def test_section_grammars_still_admit_none() -> None:
+    """'Your goal is as follows.' names no fact: the goal grammar must allow 'none'."""
+    from planners.backend import PlanningBackend
+    from planners.grammar import clause_grammar
+    from nesy.types import Problem
+
+    ctx = PlanningBackend().context(Problem(text="x", context={"domain": "blocksworld"}))
+    for section in ("init", "goal", None):
+        root = clause_grammar(ctx.data["domain"], {"a": "block"}, section).splitlines()[0]
+        assert root.rstrip().endswith('| "none"'), root
