@@ -12,7 +12,8 @@ __all__ = ["register", "train_command"]
 
 
 def train_command(
-    formalism: list[str] = typer.Option(["planning"], "--formalism", "-f", help="Formalisms to draw pairs from (repeat): planning, logic, kg."),
+    formalism: list[str] = typer.Option(["planning"], "--formalism", "--formalisms", "-f",
+                                   help="Formalisms to draw pairs from (repeat, or comma-separated): planning, logic, kg."),
     suite: Optional[str] = typer.Option(None, help="Suite whose seen compositions give the pairs (default: each source's own)."),
     pairs: int = typer.Option(400, help="Number of training pairs (split evenly over formalisms)."),
     epochs: float = typer.Option(1.0, help="Passes over the pairs."),
@@ -40,6 +41,7 @@ def train_command(
     from nesy.train.trainer import TrainConfig
 
     console = Console(stderr=True)
+    formalism = [f.strip() for item in formalism for f in item.split(",") if f.strip()]
     if method not in ("lora", "full"):
         console.print(f"[red]error[/red]: --method must be lora or full, not {method!r}")
         raise typer.Exit(2)

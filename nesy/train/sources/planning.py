@@ -4,7 +4,8 @@ Problems come from ``planners.generators`` for the seen goal combinations
 (``SEEN_GOALS``) at seen sizes (≤ ``MAX_SEEN_OBJECTS``) only; held-out pairs (other
 combinations or more objects) exist for evaluation. The prompts are recorded from
 ``PlanningBackend.translate`` itself (see ``nesy.train.oracle``), and a problem counts only
-when every gold clause passes the backend's clause check and the assembled problem parses.
+when every gold clause passes the backend's clause check, the assembled problem parses, and
+llama.cpp's sampler under each recorded grammar admits the gold answer.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 
 from nesy.errors import NesyError
 from nesy.llm.base import LLMRequest
+from nesy.train.grammar_check import request_admits
 from nesy.train.oracle import NoGold, OracleLLM
 from nesy.train.pairs import Pair
 from nesy.types import Gold, Problem, Trace, TranslateOptions
@@ -91,10 +93,15 @@ class PlanningPairs:
         scores = self.backend.score(formal, None, Gold(formal=problem.pddl), ctx)
         if scores.get("translation_exact") != 1.0 or formal.notes and any("dropped" in n for n in formal.notes):
             return []
+        recorded = oracle.take()
+        # the grammar recorded with each request must admit its gold answer, or constrained
+        # decoding could never produce what the pair teaches (a grammar bug, not a model one)
+        if not all(request_admits(r.request, r.answer) for r in recorded):
+            return []
         return [
             Pair(r.messages, r.answer, "planning", problem.signature, r.messages[-1].content,
                  {"step": "objects" if r.messages[-1].content == problem.text else "clause"}, r.request)
-            for r in oracle.take()
+            for r in recorded
         ]
 
     def _draw(self, comps: list[tuple[str, str, int]], n: int, seed: int) -> list[Pair]:
