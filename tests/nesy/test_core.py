@@ -190,3 +190,17 @@ def test_reasoner_errors_name_the_problem() -> None:
 def test_registry_loads_the_real_backends() -> None:
     reg = load_backends()
     assert {"planning", "logic", "kg"} <= set(reg.names()), [(i.name, i.reason) for i in reg.info]
+
+
+def test_vllm_engine_needs_vllm() -> None:
+    import importlib.util
+
+    from nesy.llm.vllm_engine import VLLMEngine, vllm_available
+
+    ok, why = vllm_available()
+    if importlib.util.find_spec("vllm") is None:
+        assert not ok and "not installed" in why
+        with pytest.raises(ConfigError, match="vllm is not installed"):
+            VLLMEngine("smollm2")
+    else:
+        assert ok

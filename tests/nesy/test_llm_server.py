@@ -119,3 +119,11 @@ async def test_server_killed_mid_run(smollm2_path) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+async def test_context_too_long(llama_server: str) -> None:
+    from nesy.errors import LLMContextLengthError
+
+    async with OpenAICompatibleLLM(llama_server, retries=0) as llm:
+        with pytest.raises(LLMContextLengthError, match="context"):
+            await llm.chat([{"role": "user", "content": "block " * 6000}], max_tokens=8)

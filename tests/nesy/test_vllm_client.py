@@ -30,3 +30,15 @@ async def test_vllm_n_samples(vllm_url: str) -> None:
     async with OpenAICompatibleLLM(vllm_url) as llm:
         out = await llm.chat([{"role": "user", "content": "Name an animal."}], n=3, temperature=1.0, max_tokens=5, seed=1)
     assert len(out.texts) == 3
+
+
+async def test_vllm_bad_grammar_and_context_errors(vllm_url: str) -> None:
+    import pytest
+
+    from nesy.errors import LLMConstraintError, LLMContextLengthError
+
+    async with OpenAICompatibleLLM(vllm_url, retries=0) as llm:
+        with pytest.raises(LLMConstraintError):
+            await llm.chat([{"role": "user", "content": "x"}], grammar="root ::= (unclosed", max_tokens=4)
+        with pytest.raises(LLMContextLengthError):
+            await llm.chat([{"role": "user", "content": "block " * 6000}], max_tokens=8)
