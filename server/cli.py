@@ -21,6 +21,23 @@ def _settings(llm: Optional[str], jobs_db: Optional[Path]) -> Settings:
     return Settings(**updates)  # type: ignore[arg-type]
 
 
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's per-thread malloc arenas.
+
+    Request threads each get an arena by default (up to 8 per core), which made the server's
+    RSS double under 16 concurrent requests without any leak (sequential use stays flat).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name:
+        try:
+            ctypes.CDLL(name).mallopt(-8, arenas)  # M_ARENA_MAX
+        except (OSError, AttributeError):  # not glibc: nothing to cap
+            pass
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -35,6 +52,7 @@ def register(app: typer.Typer) -> None:
 
         from server.app import build_app
 
+        _limit_malloc_arenas()
         uvicorn.run(build_app(_settings(llm, jobs_db)), host=host, port=port, log_level=log_level)
 
     @app.command()
