@@ -1,0 +1,14 @@
+"""Run inside the vLLM venv by test_vllm_engine.py: VLLMEngine with a grammar, in-process."""
+
+import asyncio, re, sys
+from nesy.llm.vllm_engine import VLLMEngine
+
+async def main(eng):
+    out = await eng.chat([{"role": "user", "content": "Block c is on block b."}],
+                         grammar='root ::= "(on " [abc] " " [abc] ")"', max_tokens=12)
+    print("RESULT", repr(out.text), out.prompt_tokens, out.completion_tokens)
+    assert re.fullmatch(r"\(on [abc] [abc]\)", out.text)
+
+if __name__ == "__main__":
+    eng = VLLMEngine(sys.argv[1], enforce_eager=True, max_model_len=2048, dtype="bfloat16")
+    asyncio.run(main(eng))
