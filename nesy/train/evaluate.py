@@ -5,6 +5,9 @@
 prints, per formalism and split (seen / held-out compositions), clause-level exact match
 (the backend's recorded requests replayed with their grammar), end-to-end accuracy of the
 whole pipeline, and the embedded model's tokens/s with and without the adapter.
+``--public N`` adds a random sample of N ProntoQA dev items (never used for training) in
+our mode and in the Logic-LM baseline mode; ``--kg N`` adds N kg-nations questions, to see
+that an adapter trained on other formalisms does not break KG translation.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from nesy.types import Trace, TranslateOptions
 __all__ = ["clause_exact", "end_to_end", "tokens_per_second", "main"]
 
 # the metric each backend's score() reports that means "the whole answer is right"
-E2E_METRIC = {"planning": "plan_valid", "logic": "answer_correct", "kg": "hits@1"}
+E2E_METRIC = {"planning": "plan_valid", "logic": "accuracy", "kg": "hits@1"}
 
 
 async def clause_exact(llm: BaseLLM, pairs: Sequence[Pair]) -> tuple[float, list[dict[str, str]]]:
@@ -41,7 +44,8 @@ async def clause_exact(llm: BaseLLM, pairs: Sequence[Pair]) -> tuple[float, list
     return hits / max(1, len(pairs)), misses
 
 
-async def end_to_end(llm: BaseLLM, formalism: str, problems: Sequence[tuple[Any, Any, str]], timeout: float = 30.0) -> dict[str, float]:
+async def end_to_end(llm: BaseLLM, formalism: str, problems: Sequence[tuple[Any, Any, str]], timeout: float = 30.0,
+                     options: TranslateOptions | None = None) -> dict[str, float]:
     """Mean of the backend's scores over whole problems (a failed translation scores 0)."""
     from nesy.backend import load_backends
 
@@ -50,7 +54,7 @@ async def end_to_end(llm: BaseLLM, formalism: str, problems: Sequence[tuple[Any,
     for problem, gold, _sig in problems:
         ctx = backend.context(problem)
         try:
-            f = await backend.translate(ctx, llm, TranslateOptions(), Trace())
+            f = await backend.translate(ctx, llm, options or TranslateOptions(), Trace())
             s = backend.solve(f, ctx, timeout=timeout)
             scores = backend.score(f, s, gold, ctx)
         except NesyError:
@@ -75,10 +79,12 @@ async def _evaluate(args: argparse.Namespace) -> dict[str, Any]:
     from nesy.llm.embedded import EmbeddedLLM, default_lora_path
 
     adapter = Path(args.adapter) if args.adapter else default_lora_path()
-    if adapter is None or not adapter.is_file():
+    if "adapter" in args.models and (adapter is None or not adapter.is_file()):
         raise SystemExit(f"no adapter at {args.adapter or 'nesy/adapters/'}: train one with `nesy train`")
-    models = {"base": EmbeddedLLM(lora_path=None, threads=args.threads), "adapter": EmbeddedLLM(lora_path=adapter, threads=args.threads)}
-    report: dict[str, Any] = {"adapter": str(adapter), "adapter_bytes": adapter.stat().st_size, "formalisms": {}}
+    models = {label: EmbeddedLLM(lora_path=None if label == "base" else adapter, threads=args.threads)
+              for label in args.models}
+    report: dict[str, Any] = {"adapter": str(adapter), "formalisms": {},
+                              "adapter_bytes": adapter.stat().st_size if adapter and adapter.is_file() else None}
     for name in args.formalism:
         src = get_source(name)
         # sources drive the backend's async translate() themselves: run them off this loop
@@ -100,9 +106,32 @@ async def _evaluate(args: argparse.Namespace) -> dict[str, Any]:
                       f"e2e {E2E_METRIC.get(name, '?')} {e2e.get(E2E_METRIC.get(name, ''), float('nan')):6.1%} "
                       f"of {len(problems)}   translation_exact {e2e.get('translation_exact', float('nan')):6.1%}", flush=True)
         report["formalisms"][name] = rows
+    if args.public:
+        from logic.suites import public_suite
+
+        suite = public_suite("ProntoQA", size=args.public, seed=args.seed)
+        items = [(it.problem, it.gold, it.signature) for it in suite.items]
+        report["prontoqa"] = {"ids": [it.id for it in suite.items]}
+        for mode in ("ours", "baseline"):
+            for label, llm in models.items():
+                t = time.perf_counter()
+                e2e = await end_to_end(llm, "logic", items, options=TranslateOptions(mode=mode))
+                report["prontoqa"][f"{mode}/{label}"] = {**e2e, "seconds": round(time.perf_counter() - t, 1)}
+                print(f"ProntoQA  public    {label:8} mode {mode:8} accuracy {e2e['accuracy']:6.1%} of {len(items)}   "
+                      f"executable {e2e['executable']:6.1%}", flush=True)
+    if args.kg:
+        from kb.suites import make_suite
+
+        suite = make_suite("nations", size=args.kg, seed=args.seed)
+        items = [(it.problem, it.gold, it.signature) for it in suite.items]
+        report["kg"] = {"ids": [it.id for it in suite.items]}
+        for label, llm in models.items():
+            e2e = await end_to_end(llm, "kg", items)
+            report["kg"][label] = e2e
+            print(f"kg-nations          {label:8} exact_match {e2e.get('exact_match', float('nan')):6.1%}   "
+                  f"hits@1 {e2e.get('hits@1', float('nan')):6.1%} of {len(items)}", flush=True)
     report["tokens_per_s"] = {label: round(await tokens_per_second(llm), 1) for label, llm in models.items()}
-    print(f"tokens/s  base {report['tokens_per_s']['base']}   with adapter {report['tokens_per_s']['adapter']}"
-          f"   (threads={args.threads})")
+    print("tokens/s  " + "   ".join(f"{k} {v}" for k, v in report["tokens_per_s"].items()) + f"   (threads={args.threads})")
     return report
 
 
@@ -113,7 +142,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--pairs", type=int, default=40, help="clauses per split")
     ap.add_argument("--problems", type=int, default=4, help="whole problems per split for end-to-end accuracy")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--public", type=int, default=0, help="random ProntoQA dev items (seeded by --seed), both modes")
+    ap.add_argument("--kg", type=int, default=0, help="kg-nations questions, to check KG translation still works")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--models", nargs="+", default=["base", "adapter"], choices=["base", "adapter"],
+                    help="which to run (greedy decoding: split runs give the same numbers)")
     ap.add_argument("--json", type=Path, help="also write the report here")
     args = ap.parse_args(argv)
     args.formalism = args.formalism or ["planning"]
