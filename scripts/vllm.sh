@@ -34,10 +34,15 @@ setup() {
 start() {
   local port="${1:-8100}"
   setup
+  # Serve the shipped translator adapter too (model name "nesy"), as a deployment would.
+  local lora=()
+  if [ -f "$here/nesy/adapters/smollm2-nesy-lora-peft/adapter_config.json" ]; then
+    lora=(--enable-lora --max-lora-rank 64 --lora-modules "nesy=$here/nesy/adapters/smollm2-nesy-lora-peft")
+  fi
   HF_HUB_OFFLINE=1 VLLM_CPU_KVCACHE_SPACE=2 VLLM_TARGET_DEVICE=cpu \
     nohup "$venv/bin/python" -m vllm.entrypoints.openai.api_server \
       --model "$model" --served-model-name smollm2 --host 127.0.0.1 --port "$port" \
-      --enforce-eager --dtype bfloat16 --max-model-len 4096 \
+      --enforce-eager --dtype bfloat16 --max-model-len 4096 "${lora[@]}" \
       > "$cache/vllm.log" 2>&1 &
   echo $! > "$cache/vllm.pid"
   for _ in $(seq 1 360); do
