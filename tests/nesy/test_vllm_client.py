@@ -44,17 +44,16 @@ async def test_vllm_bad_grammar_and_context_errors(vllm_url: str) -> None:
             await llm.chat([{"role": "user", "content": "block " * 6000}], max_tokens=8)
 
 
-async def test_vllm_serves_the_shipped_adapter(vllm_url: str) -> None:
+async def test_vllm_serves_the_shipped_adapter_exactly_when_one_is_shipped(vllm_url: str) -> None:
     """scripts/vllm.sh serves nesy/adapters/smollm2-nesy-lora-peft as model 'nesy' (vllm serve --lora-modules)."""
     from pathlib import Path
 
-    import pytest
-
     peft = Path(__file__).resolve().parents[2] / "nesy" / "adapters" / "smollm2-nesy-lora-peft"
-    if not (peft / "adapter_config.json").is_file():
-        pytest.skip("no adapter is shipped in nesy/adapters/")
-    async with OpenAICompatibleLLM(vllm_url, model="nesy") as llm:
+    shipped = (peft / "adapter_config.json").is_file()
+    async with OpenAICompatibleLLM(vllm_url, model="smollm2") as llm:
         ids = [m["id"] for m in await llm.models()]
-        assert "nesy" in ids, ids
-        out = await llm.chat([{"role": "user", "content": "Block c is on block b."}], grammar=GRAMMAR, max_tokens=12)
-    assert re.fullmatch(r"\(on [abc] [abc]\)", out.text), out.text
+    assert ("nesy" in ids) == shipped, (ids, shipped)
+    if shipped:
+        async with OpenAICompatibleLLM(vllm_url, model="nesy") as llm:
+            out = await llm.chat([{"role": "user", "content": "Block c is on block b."}], grammar=GRAMMAR, max_tokens=12)
+        assert re.fullmatch(r"\(on [abc] [abc]\)", out.text), out.text
