@@ -49,6 +49,7 @@ def ask(
     samples: int = typer.Option(1, help="Sample k translations and vote on the answers."),
     repairs: int = typer.Option(2, help="Repair rounds fed with parser/solver errors."),
     timeout: Optional[float] = typer.Option(None, help="Solver time limit in seconds."),
+    polish: bool = typer.Option(False, help="Let the LLM rewrite the explanation as fluent prose."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
 ) -> None:
     """Translate a problem with the LLM, solve it exactly, and explain the answer."""
@@ -64,7 +65,7 @@ def ask(
     if kind == "planning" and not context:
         context["domain"] = "blocksworld"
     reasoner = Reasoner(llm=llm, settings=settings)
-    opts = TranslateOptions(mode=mode, samples=samples, repairs=repairs)  # type: ignore[arg-type]
+    opts = TranslateOptions(mode=mode, samples=samples, repairs=repairs, polish=polish)  # type: ignore[arg-type]
     try:
         with console.status("translating and solving…"):
             result = asyncio.run(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -121,6 +123,8 @@ class Reasoner:
             with stage(trace, "verbalize") as rec:
                 verbal = backend.verbalize(solution, ctx)
                 rec.output = verbal
+            if options.polish and verbal:
+                verbal = await self._polish(verbal, options, trace)
         # A failed translation is scored too (as a miss), so summaries never lose an item.
         scores = backend.score(formal, solution, gold, ctx) if gold is not None else {}
         return Result(
@@ -132,6 +136,31 @@ class Reasoner:
             trace=Trace(stages=list(trace.stages)),
             error=error,
         )
+
+    async def _polish(self, verbal: str, options: TranslateOptions, trace: Trace) -> str:
+        """Optional LLM rewrite of the template text; the certified text stays in the trace.
+
+        The rewrite is kept only if every content word and number of the original survives
+        (measured: SmolLM2 turned "Max is a wumpus" into "Max is a tumpus"), so a polish can
+        add and reorder words but cannot change the plan, the answer or its reasons.
+        """
+        with stage(trace, "polish", verbal) as rec:
+            out = await self.llm.chat(
+                [
+                    {"role": "system", "content": "Rewrite the text as fluent English. Keep every step, name and number."},
+                    {"role": "user", "content": verbal},
+                ],
+                max_tokens=max(64, len(verbal.split()) * 3),
+                temperature=0.0,
+                seed=options.seed,
+            )
+            rec.count(out)
+            text = out.text.strip()
+            have = Counter(re.findall(r"\w+", text.lower()))
+            need = Counter(w for w in re.findall(r"\w+", verbal.lower()) if len(w) > 2 or w.isdigit())
+            kept = all(have[w] >= n for w, n in need.items())
+            rec.output = text if kept else {"rejected": text, "why": "it dropped or changed a word of the original"}
+        return text if kept and text else verbal
 
     async def _solve(self, formal: Formalization, ctx: Context, trace: Trace, timeout: float) -> Solution:
         backend = self.backend(ctx.kind)

@@ -143,3 +143,4 @@ class TranslateOptions(_Frozen):
     temperature: float = 0.0
     max_tokens: int = 256
     seed: int = 0
+    polish: bool = False  # let the LLM rewrite the template verbalization into fluent prose

@@ -204,3 +204,16 @@ def test_vllm_engine_needs_vllm() -> None:
             VLLMEngine("smollm2")
     else:
         assert ok
+
+
+async def test_polish_rewrites_but_never_drops_names_or_numbers() -> None:
+    # The toy's answer is 5: "The sum is 5." A polish that keeps the 5 is used ...
+    r = _reasoner(["2+3", "So, the sum is 5."])
+    res = await r.asolve("add", TranslateOptions(repairs=0, polish=True))
+    assert res.verbalization == "So, the sum is 5."
+    assert [s.name for s in res.trace.stages][-2:] == ["verbalize", "polish"]
+    # ... one that loses it is rejected, and the certified template text stays.
+    r = _reasoner(["2+3", "The sum is 6."])
+    res = await r.asolve("add", TranslateOptions(repairs=0, polish=True))
+    assert res.verbalization == "The sum is 5."
+    assert "rejected" in res.trace.stages[-1].output
