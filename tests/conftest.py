@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-from nesy.llm.llama_server import free_port, start_llama_server, wait_http  # noqa: E402
+from nesy.llm.llama_server import free_port, start_llama_server, wait_http
 
 __all__ = ["free_port", "start_llama_server", "wait_http"]
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(scope="session")

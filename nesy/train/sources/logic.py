@@ -22,6 +22,7 @@ from nesy.llm.base import LLMRequest
 from nesy.train.grammar_check import request_admits
 from nesy.train.oracle import NoGold, OracleLLM
 from nesy.train.pairs import Pair
+from nesy.train.sources import BackendPairs
 from nesy.train.sources.planning import EVAL_SEED_BASE, TRAIN_SEED_BASE, _round_robin
 from nesy.types import Gold, Problem, Trace, TranslateOptions
 
@@ -82,18 +83,14 @@ def _gold_answerer(g) -> Callable[[LLMRequest], str] | None:
     return answer
 
 
-class LogicPairs:
+class LogicPairs(BackendPairs):
     formalism = "logic"
     default_suite = "logic"
 
     def __init__(self, options: TranslateOptions | None = None) -> None:
         from logic.backend import LogicBackend
 
-        self.backend = LogicBackend()
-        self.options = (options or TranslateOptions()).model_copy(update={"repairs": 0, "mode": "ours"})
-
-    def suites(self) -> list[str]:
-        return [self.default_suite]
+        super().__init__(LogicBackend(), options)
 
     @staticmethod
     def compositions(held_out: bool) -> list[Composition]:

@@ -19,6 +19,7 @@ from nesy.llm.base import LLMRequest
 from nesy.train.grammar_check import request_admits
 from nesy.train.oracle import NoGold, OracleLLM
 from nesy.train.pairs import Pair
+from nesy.train.sources import BackendPairs
 from nesy.types import Gold, Problem, Trace, TranslateOptions
 
 __all__ = ["PlanningPairs"]
@@ -28,18 +29,14 @@ TRAIN_SEED_BASE = 1_000_000
 EVAL_SEED_BASE = 2_000_000
 
 
-class PlanningPairs:
+class PlanningPairs(BackendPairs):
     formalism = "planning"
     default_suite = "generated"
 
     def __init__(self, options: TranslateOptions | None = None) -> None:
         from planners.backend import PlanningBackend
 
-        self.backend = PlanningBackend()
-        self.options = (options or TranslateOptions()).model_copy(update={"repairs": 0, "mode": "ours"})
-
-    def suites(self) -> list[str]:
-        return [self.default_suite]
+        super().__init__(PlanningBackend(), options)
 
     @staticmethod
     def compositions(held_out: bool) -> list[tuple[str, str, int]]:
