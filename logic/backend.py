@@ -106,8 +106,7 @@ class LogicBackend:
         executable = float(f is not None and s is not None and s.status != Status.ERROR)
         got = normalize_answer(s.answer, labels) if s is not None and s.status.solved else None
         want = normalize_answer(gold.answer, labels)
-        return {
-            "accuracy": float(got is not None and got == want),
-            "executable": executable,
-            "repairs": float(f.repairs) if f is not None else 0.0,
-        }
+        scores = {"accuracy": float(got is not None and got == want), "executable": executable}
+        if f is not None:  # a failed translation used every repair round; the caller knows how many
+            scores["repairs"] = float(f.repairs)
+        return scores

@@ -57,11 +57,15 @@ def solver_side(sample: int | None, seed: int) -> None:
               f"{statistics.mean(times or [0]):>9.1f}{max(times or [0]):>9.1f}")
 
 
-async def pipeline_side(k: int, seed: int, modes: list[str], repairs: int) -> None:
-    from nesy.llm.embedded import EmbeddedLLM
+async def pipeline_side(k: int, seed: int, modes: list[str], repairs: int, adapter: str = "none",
+                        sets: list[str] | None = None) -> None:
+    from nesy.llm.embedded import EmbeddedLLM, default_lora_path
     from nesy.reasoner import Reasoner
 
-    llm = EmbeddedLLM(threads=1, n_ctx=4096)
+    lora = default_lora_path() if adapter == "shipped" else (None if adapter == "none" else adapter)
+    if adapter == "shipped" and lora is None:
+        raise SystemExit("no shipped adapter in nesy/adapters/: train one with `nesy train`")
+    llm = EmbeddedLLM(threads=1, n_ctx=4096, lora_path=lora)
     reasoner = Reasoner(llm=llm, backends=["logic"])
     suites = {name: SUITES[name.lower()](size=k, seed=seed) for name in DATASETS if default_path(name).is_file()}
     gen = SUITES["logic"](size=2 * k, seed=seed)
@@ -70,6 +74,8 @@ async def pipeline_side(k: int, seed: int, modes: list[str], repairs: int) -> No
     print(f"{'set':<26}{'mode':<10}{'n':>4}{'acc %':>8}{'exec %':>8}{'repairs':>9}{'s/item':>8}")
     groups = [(n, s.items) for n, s in suites.items()]
     groups += [(f"logic/{split}", [i for i in gen.items if i.split == split]) for split in ("seen", "held_out")]
+    if sets:  # e.g. ProofWriter,logic/seen
+        groups = [g for g in groups if g[0].lower() in {x.lower() for x in sets}]
     for name, items in groups:
         for mode in modes:
             opts = TranslateOptions(mode=mode, repairs=repairs, max_tokens=512)  # type: ignore[arg-type]
@@ -92,10 +98,16 @@ def main() -> None:
     ap.add_argument("--modes", default="baseline,ours")
     ap.add_argument("--repairs", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--adapter", default="none",
+                    help="none (base model) | shipped (nesy/adapters) | path of a GGUF LoRA adapter")
+    ap.add_argument("--sets", default="", help="comma-separated subset, e.g. ProofWriter,FOLIO,logic/seen")
+    ap.add_argument("--no-solver", action="store_true", help="skip the gold-formalization solver side")
     a = ap.parse_args()
-    solver_side(a.sample, a.seed)
+    if not a.no_solver:
+        solver_side(a.sample, a.seed)
     if a.pipeline_sample > 0:
-        asyncio.run(pipeline_side(a.pipeline_sample, a.seed, a.modes.split(","), a.repairs))
+        asyncio.run(pipeline_side(a.pipeline_sample, a.seed, a.modes.split(","), a.repairs, a.adapter,
+                                  [x for x in a.sets.split(",") if x]))
 
 
 if __name__ == "__main__":

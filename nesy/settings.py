@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     embedded_model_path: Path | None = None
     embedded_threads: int = 1
     embedded_ctx: int = 4096
-    embedded_lora: Path | None = None
+    embedded_lora: str | None = None  # GGUF LoRA path; unset: the shipped adapter; "none": the base model
 
     # solving
     solve_timeout: float = 60.0

@@ -67,6 +67,8 @@ class EmbeddedLLM(BaseLLM):
         if not self.model_path.is_file():
             raise ConfigError(f"model file {self.model_path} does not exist")
         self.lora_path = Path(lora_path) if lora_path else None
+        if self.lora_path is not None and not self.lora_path.is_file():
+            raise ConfigError(f"LoRA adapter {self.lora_path} does not exist (NESY_EMBEDDED_LORA=none for the base model)")
         kwargs: dict[str, Any] = {}
         if self.lora_path is not None:
             kwargs["lora_path"] = str(self.lora_path)

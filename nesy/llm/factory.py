@@ -15,7 +15,8 @@ def make_llm(spec: str | None = None, settings: Settings | None = None) -> BaseL
     if spec == "embedded":
         from nesy.llm.embedded import EmbeddedLLM, default_lora_path
 
-        lora = settings.embedded_lora or default_lora_path()
+        choice = (settings.embedded_lora or "").strip()
+        lora = None if choice.lower() == "none" else (choice or default_lora_path())
         return EmbeddedLLM(
             settings.embedded_model_path,
             threads=settings.embedded_threads,

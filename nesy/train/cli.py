@@ -25,7 +25,7 @@ def train_command(
     max_len: int = typer.Option(768, help="Longest pair in tokens (longer ones are an error, never cut)."),
     seed: int = typer.Option(0, help="Seed of pair sampling, LoRA init and shuffling."),
     threads: int = typer.Option(1, help="Torch threads; results are bit-for-bit only at the same count."),
-    max_steps: Optional[int] = typer.Option(None, help="Stop after this many steps (smoke runs)."),
+    max_steps: Optional[int] = typer.Option(None, help="Stop after this many steps of the full run's schedule (smoke runs, reproduction checks)."),
     device: str = typer.Option("cpu", help="cpu | cuda (where torch sees a GPU)."),
     pairs_file: Optional[Path] = typer.Option(None, help="Train on these pairs (JSON lines from --save-pairs) instead of drawing them."),
     save_pairs_to: Optional[Path] = typer.Option(None, "--save-pairs", help="Also write the drawn pairs here (JSON lines)."),

@@ -92,6 +92,7 @@ def run_training(
             + [f"--pairs {n_pairs}", f"--epochs {cfg.epochs:g}", f"--method {cfg.method}", f"--rank {cfg.rank}",
                f"--seed {cfg.seed}", f"--threads {cfg.threads}", f"--batch-size {cfg.batch_size}",
                f"--lr {cfg.learning_rate():g}", f"--device {cfg.device}"]
+            + ([f"--max-steps {cfg.max_steps}"] if cfg.max_steps is not None else [])
         ),
         "config": cfg.model_dump(),
         "formalisms": list(formalisms),

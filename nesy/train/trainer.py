@@ -134,8 +134,9 @@ def train(
     opt = torch.optim.AdamW(params, lr=cfg.learning_rate(), weight_decay=cfg.weight_decay)
     per_epoch = math.ceil(len(encoded) / cfg.batch_size)
     total = max(1, math.ceil(per_epoch * cfg.epochs))
-    if cfg.max_steps is not None:
-        total = min(total, cfg.max_steps)
+    # max_steps cuts the run short without changing the schedule, so a smoke run's first steps are
+    # exactly the first steps of the full run (the shipped-adapter test checks them)
+    stop = total if cfg.max_steps is None else min(total, cfg.max_steps)
     warm = max(1, int(total * cfg.warmup))
     # linear warmup, then cosine decay to 10% of the peak
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -148,9 +149,9 @@ def train(
     n_tokens = 0
     step = 0
     start = time.perf_counter()
-    while step < total:
+    while step < stop:
         for batch in batches(encoded, cfg.batch_size, rng, pad):
-            if step >= total:
+            if step >= stop:
                 break
             batch = {k: v.to(cfg.device) for k, v in batch.items()}
             with torch.autocast(cfg.device.split(":")[0], dtype=torch.bfloat16, enabled=cfg.bf16):
@@ -164,7 +165,7 @@ def train(
             n_tokens += int(batch["attention_mask"].sum())
             step += 1
             if progress is not None:
-                progress(step, total, losses[-1])
+                progress(step, stop, losses[-1])
     model.eval()
     model.to("cpu")
     return TrainResult(
