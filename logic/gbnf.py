@@ -126,4 +126,22 @@ def csp_line_gbnf(variables: Sequence[str], values: Sequence[str] = (), lo: int 
     )
 
 
+def ordering_line_gbnf(objects: Sequence[str], n: int, mentioned: Sequence[str] = (),
+                       positions: Sequence[int] = ()) -> str:
+    """One clue of an ordering puzzle: an object compared with another object or a position.
+
+    Narrower than ``csp_line_gbnf`` on purpose: a small model given the whole expression
+    language wrote clues such as ``abs(1) == 1`` that mention no object at all. The objects
+    the sentence itself names, in its order, fix the sides: two named objects leave only the
+    order to choose, one leaves the comparison and the position.
+    """
+    op = '(" == " | " != " | " < " | " > ")'
+    num = f"num ::= {_alts([str(i) for i in sorted(set(positions)) or range(1, n + 1)])}\n"
+    if len(mentioned) >= 2:  # distinct objects: only which one comes first is left to say
+        return f'root ::= "{mentioned[0]}" (" < " | " > ") "{mentioned[1]}"\n'
+    if len(mentioned) == 1:
+        return f'root ::= "{mentioned[0]}" {op} num\n' + num
+    return f"root ::= ref {op} (ref | num)\nref ::= {_alts(sorted(set(objects)))}\n" + num
+
+
 GENERIC_FOL_GBNF = program_gbnf(None, None)

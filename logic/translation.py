@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.gbnf import CLAUSE_FORMS, clause_gbnf, csp_line_gbnf, declarations_gbnf
+from logic.gbnf import CLAUSE_FORMS, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check
 from logic.problem import ProblemParts, name_candidates
@@ -182,32 +183,76 @@ def _form_of(formula: str) -> str:
     return "fact" if "(" in formula and " " not in formula else "other"
 
 
+_COUNTS = {w: i for i, w in enumerate(["two", "three", "four", "five", "six", "seven"], start=2)}
+_ENUMERATION = re.compile(r"\b(\d|two|three|four|five|six|seven) [a-z ]*?:\s*([^:.]+?, and [^:.]+)\.", re.I)
+_PREAMBLE = re.compile(r"paragraph|\bthere (are|were|is)\b|:", re.I)
+
+
+def enumerated_objects(text: str) -> list[str] | None:
+    """The objects a puzzle lists itself ("seven golfers: Mel, Rob, ..., and Mya"), as names.
+
+    Only when the list has as many items as its count word says; articles are dropped and
+    multi-word objects joined ("a blue jay" -> blue_jay).
+    """
+    m = _ENUMERATION.search(text)
+    if not m:
+        return None
+    count = m.group(1).lower()
+    n = int(count) if count.isdigit() else _COUNTS[count]
+    items = [x for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(2)) if x.strip()]
+    names = ["_".join(w for w in re.findall(r"[a-z0-9]+", x.lower()) if w not in ("a", "an", "the")) for x in items]
+    return names if len(names) == n and all(names) and len(set(names)) == n else None
+
+
+_ORDINALS = {w: i for i, w in enumerate(["first", "second", "third", "fourth", "fifth", "sixth", "seventh"], 1)}
+
+
+def ordinal_positions(sentence: str, n: int) -> list[int]:
+    """Positions an ordinal word allows, from either end ("second-newest": 2 or n-1; "last": 1 or n)."""
+    low = sentence.lower()
+    ks = {_ORDINALS[w] for w in re.findall(r"[a-z]+", low) if w in _ORDINALS and _ORDINALS[w] <= n}
+    if not ks and re.search(r"\b(last|leftmost|rightmost|newest|oldest|cheapest|highest|lowest)\b", low):
+        ks.add(1)
+    return sorted({p for k in ks for p in (k, n + 1 - k)})
+
+
+def mentioned_objects(sentence: str, objects: Sequence[str]) -> list[str]:
+    """The objects a sentence names, in the order it names them."""
+    low = sentence.lower()
+    found = [(m.start(), o) for o in objects if (m := re.search(rf"\b{re.escape(o.replace('_', ' '))}\b", low))]
+    return [o for _, o in sorted(found)]
+
+
 async def _ours_csp(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> tuple[str, int]:
     """Ordering puzzles: objects named from the text, then each clue and option as a constraint."""
     sentences = split_clauses(parts.premises)
-    names = [n.lower() for n in name_candidates(parts.premises)]
+    # the puzzle's own list of objects, when it has one, is the whole vocabulary of names
+    listed = enumerated_objects(parts.premises)
+    names = listed or [n.lower() for n in name_candidates(parts.premises)]
     with stage(trace, "translate.declarations", parts.premises) as rec:
         msgs = (Message(role="system", content="List the objects being ordered, separated by commas."),
                 Message(role="user", content=parts.premises))
-        grammar = 'root ::= name (", " name)*\nname ::= ' + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
-        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=60, temperature=0.0,
-                                            constraint=Constraint(grammar=grammar)))
+        more = ' (", " name)' + ("" if listed is None else "{%d}" % (len(listed) - 1)) + ("*" if listed is None else "")
+        grammar = "root ::= name" + more + "\nname ::= " + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
+        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=16 * len(names) if listed else 60,
+                                            temperature=0.0, constraint=Constraint(grammar=grammar)))
         rec.count(out)
         objs = list(dict.fromkeys(n.strip() for n in out.text.split(",") if n.strip()))
+        objs += [o for o in listed or [] if o not in objs]  # the model's order, completed from the list
         rec.output = objs
     if len(objs) < 2:
         raise TranslationError("the model named fewer than two objects to order", stage="translate.declarations")
     n = len(objs)
     decl = f"domain pos = 1..{n}\nvar {', '.join(objs)} : pos\ndistinct {', '.join(objs)}"
     pool = exemplar_pool("constraint")
-    grammar = csp_line_gbnf(objs, lo=1, hi=n)
     lines: list[str] = []
     repairs = 0
-    targets = [(s, "constraint") for s in sentences if not re.search(r"paragraphs|there are|:", s)]
+    targets = [(s, "constraint") for s in sentences if not _PREAMBLE.search(s)]
     targets += [(t, f"option {k}") for k, t in parts.options.items()]
     from logic.csp import parse_csp
 
     for sentence, role in targets:
+        grammar = ordering_line_gbnf(objs, n, mentioned_objects(sentence, objs), ordinal_positions(sentence, n))
         shots = select_exemplars(sentence, pool, options.exemplars)
         msgs = few_shot_messages(f"Positions run 1..{n} from the left. Objects: {', '.join(objs)}. "
                                  "Write the sentence as one constraint.", shots, sentence)

@@ -10,6 +10,7 @@ from logic.csp import csp_parser
 from logic.fol import fol_parser, parse_formula, parse_program, split_comment
 from logic.gbnf import (
     CLAUSE_FORMS, GENERIC_FOL_GBNF, clause_gbnf, csp_line_gbnf, declarations_gbnf, formula_gbnf, program_gbnf,
+    ordering_line_gbnf,
 )
 from logic.lint import check
 from tests.logic.gbnf_sampler import parse_gbnf, sample
@@ -74,8 +75,20 @@ def test_declarations_and_csp_grammars_parse() -> None:
         csp_parser().parse("constraint: " + sample(g, rng, max_depth=6))
 
 
+def test_ordering_grammar_keeps_the_sentence_objects_and_positions() -> None:
+    rng = random.Random(4)
+    objs = ["blue_jay", "raven", "crow"]
+    both = {sample(parse_gbnf(ordering_line_gbnf(objs, 3, ["crow", "raven"])), rng) for _ in range(50)}
+    assert both == {"crow < raven", "crow > raven"}  # distinct objects are never equal
+    one = {sample(parse_gbnf(ordering_line_gbnf(objs, 3, ["raven"], [1, 3])), rng) for _ in range(200)}
+    assert {t.split()[0] for t in one} == {"raven"} and {t.split()[2] for t in one} == {"1", "3"}
+    for _ in range(100):  # no named object: any clue over the declared ones, and all parse
+        csp_parser().parse("constraint: " + sample(parse_gbnf(ordering_line_gbnf(objs, 3)), rng))
+
+
 def test_llama_cpp_accepts_the_grammars() -> None:
     llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
     for grammar in (GENERIC_FOL_GBNF, program_gbnf(PREDS, CONSTS), clause_gbnf("rule", PREDS, CONSTS),
-                    declarations_gbnf(["A", "B"]), csp_line_gbnf(["a", "b"])):
+                    declarations_gbnf(["A", "B"]), csp_line_gbnf(["a", "b"]), ordering_line_gbnf(["a", "b"], 2),
+                    ordering_line_gbnf(["a", "b"], 2, ["a", "b"]), ordering_line_gbnf(["a", "b"], 2, ["a"], [1])):
         llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)

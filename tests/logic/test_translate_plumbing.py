@@ -48,3 +48,37 @@ async def test_ours_declares_then_chooses_form_then_fills_in_under_grammar() -> 
     s = backend.solve(f, ctx, timeout=5)
     assert s.answer == "True"
     assert backend.verbalize(s, ctx) == "True: Max is sour, because: Max is a yumpus; Every yumpus is sour."
+
+
+async def test_ordering_objects_come_from_the_puzzles_own_list() -> None:
+    """LogicalDeduction-style text: the listed objects (multi-word ones joined) are the names,
+    the preamble is no clue, and each clue's grammar holds the objects it names."""
+    from logic.translation import enumerated_objects, ordinal_positions
+
+    premises = ("The following paragraphs each describe a set of three objects arranged in a fixed order. "
+                "The statements are logically consistent within each paragraph.\n\n"
+                "On a branch, there are three birds: a blue jay, a raven, and a crow. "
+                "The crow is the leftmost. The blue jay is to the right of the raven.")
+    assert enumerated_objects(premises) == ["blue_jay", "raven", "crow"]
+    assert ordinal_positions("The sedan is the second-newest.", 7) == [2, 6]
+    problem = Problem(text=premises, context={"premises": premises, "question": "Which of the following is true?",
+                                              "options": ["A) The blue jay is the leftmost.",
+                                                          "B) The raven is the leftmost.", "C) The crow is the leftmost."]})
+    backend = LogicBackend()
+    ctx = backend.context(problem)
+
+    def reply(req) -> str:
+        g = req.constraint.grammar
+        if g.startswith("root ::= name"):
+            return "crow, raven"  # the model forgets one: the list completes it
+        last = req.messages[-1].content
+        return {"The crow is the leftmost.": "crow == 1", "The blue jay is to the right of the raven.":
+                "blue_jay > raven"}.get(last, last.split()[1].replace("blue", "blue_jay") + " == 1")
+
+    llm = ScriptedLLM(reply)
+    f = await backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace())
+    assert f.text.startswith("domain pos = 1..3\nvar crow, raven, blue_jay : pos\n")
+    assert "paragraph" not in f.text.split("option")[0]
+    clue = next(r.constraint.grammar for r in llm.requests if r.messages[-1].content.startswith("The blue jay"))
+    assert clue == 'root ::= "blue_jay" (" < " | " > ") "raven"\n'
+    assert backend.solve(f, ctx, timeout=5).answer == "C"
