@@ -80,15 +80,17 @@ def _singular(w: str) -> str:
     return w
 
 
-def name_candidates(text: str) -> list[str]:
-    """Names a declaration may use: the text's content words, capitalised, also singularised."""
-    out: list[str] = []
+def content_words(text: str) -> list[tuple[str, str]]:
+    """The text's content words in order, each as (word, singular), both capitalised."""
+    out: list[tuple[str, str]] = []
     for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text):
         w = w.replace("'", "").replace("-", "")
-        if w.lower() in _STOP or not w:
-            continue
-        for form in (w, _singular(w)):
-            c = form[0].upper() + form[1:]
-            if c not in out:
-                out.append(c)
+        if w and w.lower() not in _STOP:
+            sing = _singular(w)
+            out.append((w[0].upper() + w[1:], sing[0].upper() + sing[1:]))
     return out
+
+
+def name_candidates(text: str) -> list[str]:
+    """Names a declaration may use: the text's content words, capitalised, also singularised."""
+    return list(dict.fromkeys(form for pair in content_words(text) for form in pair))

@@ -20,7 +20,7 @@ from logic.fol import parse_formula, parse_program
 from logic.gbnf import CLAUSE_FORMS, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check
-from logic.problem import ProblemParts, name_candidates
+from logic.problem import ProblemParts, content_words, name_candidates
 from nesy.errors import TranslationError
 from nesy.llm.base import BaseLLM, Constraint, LLMRequest, Message
 from nesy.tracing import stage
@@ -102,6 +102,30 @@ def _declarations(text: str) -> tuple[dict[str, int], list[str]]:
     return preds, consts
 
 
+def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) -> tuple[dict[str, int], list[str]]:
+    """The predicates and constants one sentence's own words name.
+
+    A declared name matches its word or the word's singular, case aside; a content word that
+    matches nothing declared becomes a new unary predicate (small models leave most of a long
+    text's classes out of the declarations, and then had to write the sentence with the wrong
+    ones). Falls back to everything declared when the sentence names nothing.
+    """
+    by_lower = {p.lower(): p for p in preds}
+    const_lower = {c.lower(): c for c in consts}
+    local: dict[str, int] = {}
+    named: list[str] = []
+    for word, sing in content_words(sentence):
+        if word.lower() in const_lower or sing.lower() in const_lower:
+            named.append(const_lower.get(word.lower()) or const_lower[sing.lower()])
+            continue
+        hit = by_lower.get(word.lower()) or by_lower.get(sing.lower())
+        if hit:
+            local[hit] = preds[hit]
+        elif re.fullmatch(r"[A-Z][A-Za-z0-9]*", sing):
+            local.setdefault(sing, 1)
+    return (local or dict(preds)), (list(dict.fromkeys(named)) or list(consts))
+
+
 def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
     lines = ([f"const {', '.join(consts)}"] if consts else []) + [f"pred {p}/{a}" for p, a in preds.items()]
     return "\n".join(lines)
@@ -133,6 +157,7 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
     decl = _decl_text(preds, consts)
     repairs = 0
     lines: list[str] = []
+    used_preds: dict[str, int] = {}
     form_pool, formula_pool = exemplar_pool("form"), exemplar_pool("formula")
     targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
     for sentence, role in targets:
@@ -151,11 +176,16 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
                      sentence, formula_pool, options.exemplars)
         msgs = few_shot_messages(LANGUAGE + "\nDeclared:\n" + decl + "\nTranslate the sentence into one formula.",
                                  shots, sentence)
-        c = Constraint(grammar=clause_gbnf(form, preds, consts)) if options.grammar else None
+        # the grammar holds the symbols this sentence names; new ones join the declarations
+        local_preds, local_consts = sentence_symbols(sentence, preds, consts)
+        if form == "other":  # free form: everything declared, plus the sentence's own words
+            local_preds = {**preds, **local_preds}
+        c = Constraint(grammar=clause_gbnf(form, local_preds, local_consts)) if options.grammar else None
+        full_decl = _decl_text({**preds, **{p: a for p, a in local_preds.items() if p not in preds}}, consts)
 
-        def parse_one(text: str, _role: str = role) -> str:
+        def parse_one(text: str, _role: str = role, _decl: str = full_decl) -> str:
             parse_formula(text)
-            check_prog = parse_program(f"{decl}\n{_role}: {text}")
+            check_prog = parse_program(f"{_decl}\n{_role}: {text}")
             check(check_prog)
             return text
 
@@ -169,7 +199,12 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
             repairs += options.repairs
             continue  # an untranslatable premise is left out (noted by its absence in the program)
         repairs += used
+        for p, a in local_preds.items():
+            if p not in used_preds and re.search(rf"\b{p}\(", formula):
+                used_preds[p] = a
         lines.append(f"{role}: {formula}  # {sentence}")
+    # declarations: the model's, then the new names the formulas use
+    decl = _decl_text({**preds, **{p: a for p, a in used_preds.items() if p not in preds}}, consts)
     return decl + "\n" + "\n".join(lines) + "\n", repairs
 
 

@@ -82,3 +82,29 @@ async def test_ordering_objects_come_from_the_puzzles_own_list() -> None:
     clue = next(r.constraint.grammar for r in llm.requests if r.messages[-1].content.startswith("The blue jay"))
     assert clue == 'root ::= "blue_jay" (" < " | " > ") "raven"\n'
     assert backend.solve(f, ctx, timeout=5).answer == "C"
+
+
+async def test_each_clause_grammar_holds_the_sentence_words_even_undeclared() -> None:
+    """The model declared too little: the sentence's own words still make its grammar,
+    and the new predicates join the program's declarations."""
+    text = "Max is a yumpus. Each yumpus is luminous. Question: Is Max luminous?"
+    backend = LogicBackend()
+    ctx = backend.context(Problem(text=text))
+
+    def reply(req) -> str:
+        c = req.constraint
+        if c.choices:
+            return "rule" if "Each" in req.messages[-1].content else "fact"
+        if "decl ::=" in c.grammar:
+            return "const Max\npred Yumpus/1\n"  # Luminous is missing
+        last = req.messages[-1].content
+        return {"Each yumpus is luminous.": "forall x. Yumpus(x) -> Luminous(x)"}.get(
+            last, "Luminous(Max)" if "luminous" in last else "Yumpus(Max)")
+
+    llm = ScriptedLLM(reply)
+    f = await backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace())
+    rule_grammar = next(r.constraint.grammar for r in llm.requests
+                        if r.constraint.grammar and r.messages[-1].content == "Each yumpus is luminous.")
+    assert '"Luminous("' in rule_grammar and '"Yumpus("' in rule_grammar
+    assert "pred Luminous/1" in f.text
+    assert backend.solve(f, ctx, timeout=5).answer == "True"
