@@ -85,8 +85,12 @@ def program_gbnf(preds: Mapping[str, int] | None = None, consts: Sequence[str] |
     )
 
 
-def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str]) -> str:
-    """The content grammar for one clause form: only the shape the chosen form allows."""
+def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str], head: str | None = None) -> str:
+    """The content grammar for one clause form: only the shape the chosen form allows.
+
+    ``head`` fixes a rule's conclusion (the class the sentence names last), leaving the body
+    to the other predicates.
+    """
     ground = _atom_rules(preds, "const").replace("atom ::=", "gatom ::=")
     ground += f"const ::= {_alts(sorted(consts))}\n" if consts else 'const ::= "x"\n'
     over_x = _atom_rules(preds, "xterm").replace("atom ::=", "xatom ::=")
@@ -95,6 +99,12 @@ def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str]) -> s
         return "root ::= gatom\n" + ground
     if form == "negated fact":
         return 'root ::= "not " gatom\n' + ground
+    if form in ("rule", "negative rule") and head in preds and preds[head] == 1 and len(preds) > 1:
+        body = {p: a for p, a in preds.items() if p != head}
+        over_body = _atom_rules(body, "xterm").replace("atom ::=", "xatom ::=")
+        over_body += "xterm ::= " + _alts(["x", *sorted(consts)]) + "\n"
+        neg = '"not " ' if form == "negative rule" else ""
+        return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {neg}{literal(head + "(x)")}\n' + over_body
     if form in ("rule", "negative rule"):
         head = '"not " xatom' if form == "negative rule" else "xatom"
         return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {head}\n' + over_x

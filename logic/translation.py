@@ -108,7 +108,7 @@ def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) ->
     A declared name matches its word or the word's singular, case aside; a content word that
     matches nothing declared becomes a new unary predicate (small models leave most of a long
     text's classes out of the declarations, and then had to write the sentence with the wrong
-    ones). Falls back to everything declared when the sentence names nothing.
+    ones). Predicates come in the sentence's order; empty when the sentence names none.
     """
     by_lower = {p.lower(): p for p in preds}
     const_lower = {c.lower(): c for c in consts}
@@ -123,7 +123,16 @@ def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) ->
             local[hit] = preds[hit]
         elif re.fullmatch(r"[A-Z][A-Za-z0-9]*", sing):
             local.setdefault(sing, 1)
-    return (local or dict(preds)), (list(dict.fromkeys(named)) or list(consts))
+    return local, list(dict.fromkeys(named))
+
+
+def clause_forms(sentence: str, names_constant: bool) -> list[str]:
+    """The forms a sentence's words allow: a named individual makes a fact, none a rule, a
+    negation word the negated one; "other" (any formula) stays open."""
+    negated = bool(re.search(r"\b(not|no|never|none)\b|n't", sentence.lower()))
+    if names_constant:
+        return ["negated fact" if negated else "fact", "other"]
+    return ["negative rule" if negated else "rule", "other"]
 
 
 def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
@@ -161,12 +170,14 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
     form_pool, formula_pool = exemplar_pool("form"), exemplar_pool("formula")
     targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
     for sentence, role in targets:
-        # 2. the clause form: a constrained choice
+        local_preds, local_consts = sentence_symbols(sentence, preds, consts)
+        # 2. the clause form: a constrained choice among those the sentence's words allow
         with stage(trace, "translate.form", sentence) as rec:
             shots = select_exemplars(sentence, form_pool, options.exemplars + 2)
             msgs = few_shot_messages("Name the form of the sentence.", shots, sentence)
+            forms = clause_forms(sentence, bool(local_consts)) if options.grammar else list(CLAUSE_FORMS)
             out = await llm.generate(LLMRequest(messages=msgs, max_tokens=6, temperature=0.0,
-                                                constraint=Constraint(choices=CLAUSE_FORMS)))
+                                                constraint=Constraint(choices=tuple(forms))))
             rec.count(out)
             form = out.text.strip() if out.text.strip() in CLAUSE_FORMS else "other"
             rec.output = form
@@ -176,11 +187,12 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
                      sentence, formula_pool, options.exemplars)
         msgs = few_shot_messages(LANGUAGE + "\nDeclared:\n" + decl + "\nTranslate the sentence into one formula.",
                                  shots, sentence)
-        # the grammar holds the symbols this sentence names; new ones join the declarations
-        local_preds, local_consts = sentence_symbols(sentence, preds, consts)
-        if form == "other":  # free form: everything declared, plus the sentence's own words
-            local_preds = {**preds, **local_preds}
-        c = Constraint(grammar=clause_gbnf(form, local_preds, local_consts)) if options.grammar else None
+        # the grammar holds the symbols this sentence names (a rule concludes the one named
+        # last); new ones join the declarations
+        head = list(local_preds)[-1] if len(local_preds) > 1 else None
+        if form == "other" or not local_preds:  # free form: everything declared, plus the sentence's words
+            local_preds, head = {**preds, **local_preds}, None
+        c = Constraint(grammar=clause_gbnf(form, local_preds, local_consts or consts, head)) if options.grammar else None
         full_decl = _decl_text({**preds, **{p: a for p, a in local_preds.items() if p not in preds}}, consts)
 
         def parse_one(text: str, _role: str = role, _decl: str = full_decl) -> str:

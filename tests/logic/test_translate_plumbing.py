@@ -105,6 +105,10 @@ async def test_each_clause_grammar_holds_the_sentence_words_even_undeclared() ->
     f = await backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace())
     rule_grammar = next(r.constraint.grammar for r in llm.requests
                         if r.constraint.grammar and r.messages[-1].content == "Each yumpus is luminous.")
-    assert '"Luminous("' in rule_grammar and '"Yumpus("' in rule_grammar
+    # the rule concludes the class the sentence names last; the body holds the others
+    assert rule_grammar.startswith('root ::= "forall x. " xatom (" and " xatom)* " -> " "Luminous(x)"')
+    assert '"Yumpus("' in rule_grammar and '"Luminous("' not in rule_grammar
+    forms = [r.constraint.choices for r in llm.requests if r.constraint.choices]
+    assert forms == [("fact", "other"), ("rule", "other"), ("fact", "other")]  # what the words allow
     assert "pred Luminous/1" in f.text
     assert backend.solve(f, ctx, timeout=5).answer == "True"
