@@ -59,13 +59,16 @@ def solver_side(sample: int | None, seed: int) -> None:
 
 async def pipeline_side(k: int, seed: int, modes: list[str], repairs: int, adapter: str = "none",
                         sets: list[str] | None = None) -> None:
-    from nesy.llm.embedded import EmbeddedLLM, default_lora_path
+    from nesy.llm.embedded import default_lora_path
+    from nesy.llm.factory import make_llm
     from nesy.reasoner import Reasoner
+    from nesy.settings import Settings
 
-    lora = default_lora_path() if adapter == "shipped" else (None if adapter == "none" else adapter)
-    if adapter == "shipped" and lora is None:
+    if adapter == "shipped" and default_lora_path() is None:
         raise SystemExit("no shipped adapter in nesy/adapters/: train one with `nesy train`")
-    llm = EmbeddedLLM(threads=1, n_ctx=4096, lora_path=lora)
+    # the factory's own NESY_EMBEDDED_LORA rules: unset is the shipped adapter, "none" the base model
+    llm = make_llm("embedded", Settings(embedded_lora=None if adapter == "shipped" else adapter,
+                                        embedded_threads=1, embedded_ctx=4096))
     reasoner = Reasoner(llm=llm, backends=["logic"])
     suites = {name: SUITES[name.lower()](size=k, seed=seed) for name in DATASETS if default_path(name).is_file()}
     gen = SUITES["logic"](size=2 * k, seed=seed)

@@ -93,21 +93,18 @@ def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str], head
     """
     ground = _atom_rules(preds, "const").replace("atom ::=", "gatom ::=")
     ground += f"const ::= {_alts(sorted(consts))}\n" if consts else 'const ::= "x"\n'
-    over_x = _atom_rules(preds, "xterm").replace("atom ::=", "xatom ::=")
+    fixed = head in preds and preds[head] == 1 and len(preds) > 1  # a rule whose conclusion is given
+    body = {p: a for p, a in preds.items() if p != head} if fixed else preds
+    over_x = _atom_rules(body, "xterm").replace("atom ::=", "xatom ::=")
     over_x += "xterm ::= " + _alts(["x", *sorted(consts)]) + "\n"
     if form == "fact":
         return "root ::= gatom\n" + ground
     if form == "negated fact":
         return 'root ::= "not " gatom\n' + ground
-    if form in ("rule", "negative rule") and head in preds and preds[head] == 1 and len(preds) > 1:
-        body = {p: a for p, a in preds.items() if p != head}
-        over_body = _atom_rules(body, "xterm").replace("atom ::=", "xatom ::=")
-        over_body += "xterm ::= " + _alts(["x", *sorted(consts)]) + "\n"
-        neg = '"not " ' if form == "negative rule" else ""
-        return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {neg}{literal(head + "(x)")}\n' + over_body
     if form in ("rule", "negative rule"):
-        head = '"not " xatom' if form == "negative rule" else "xatom"
-        return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {head}\n' + over_x
+        neg = '"not " ' if form == "negative rule" else ""
+        concl = literal(f"{head}(x)") if fixed else "xatom"
+        return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {neg}{concl}\n' + over_x
     return formula_gbnf(preds, consts)
 
 

@@ -279,7 +279,7 @@ async def _ours_csp(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions
     with stage(trace, "translate.declarations", parts.premises) as rec:
         msgs = (Message(role="system", content="List the objects being ordered, separated by commas."),
                 Message(role="user", content=parts.premises))
-        more = ' (", " name)' + ("" if listed is None else "{%d}" % (len(listed) - 1)) + ("*" if listed is None else "")
+        more = ' (", " name)*' if listed is None else ' ", " name' * (len(listed) - 1)  # exactly the list's count
         grammar = "root ::= name" + more + "\nname ::= " + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
         out = await llm.generate(LLMRequest(messages=msgs, max_tokens=16 * len(names) if listed else 60,
                                             temperature=0.0, constraint=Constraint(grammar=grammar)))
