@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, Field
 
 from nesy.backend import Context
 from nesy.errors import UnknownResourceError
@@ -88,8 +89,16 @@ def _user_message(question: str, entities: list[str]) -> str:
     return f"Question: {question}\nEntities: {', '.join(entities) if entities else 'none found'}"
 
 
+class KGContext(BaseModel):
+    """What a KG request's ``context`` may hold; other keys are ignored."""
+
+    kb: str | None = Field(None, max_length=200)
+    top_k: int | None = Field(None, ge=1, description="answers to return, capped by the server's max_top_k")
+
+
 class KGBackend:
     name = "kg"
+    context_schema = KGContext
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
@@ -200,7 +209,7 @@ class KGBackend:
             return Solution(status=Status.TIMEOUT, backend="kg", message=str(e),
                             metrics={"seconds": time.perf_counter() - start})
         seconds = time.perf_counter() - start
-        top_k = max(1, min(int(ctx.problem.context.get("top_k", TOP_K)), MAX_TOP_K))
+        top_k = max(1, min(int(ctx.problem.context.get("top_k") or TOP_K), self.settings.max_top_k))
         top = result.top(top_k)
         answers = [{"entity": kg.entities[i], "truth": round(t, 4)} for i, t in top]
         support = [

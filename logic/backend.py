@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 from logic.csp import looks_like_csp, parse_csp
 from logic.decide import decide
@@ -16,6 +19,7 @@ from logic.smtlib import looks_like_smtlib, parse_smtlib
 from logic.translation import translate_baseline, translate_ours
 from logic.verbalize import verbalize
 from nesy.backend import Context
+from nesy.settings import Settings
 from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
@@ -45,8 +49,21 @@ def parse_any(text: str) -> tuple[Encoded, list[str], str]:
     return compile_program(prog), warnings, "fol"
 
 
+class LogicContext(BaseModel):
+    """What a logic request's ``context`` may hold; other keys are ignored."""
+
+    premises: str | None = None
+    question: str | None = None
+    options: list[str] | None = Field(None, max_length=26)
+    format: Literal["entailment", "choice", "csp"] | None = None
+
+
 class LogicBackend:
     name = "logic"
+    context_schema = LogicContext
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
 
     def available(self) -> tuple[bool, str]:
         try:

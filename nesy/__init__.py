@@ -6,6 +6,7 @@ from nesy.errors import (
     BackendUnavailableError,
     ConfigError,
     InputTooLargeError,
+    InvalidRequestError,
     LLMConstraintError,
     LLMContextLengthError,
     LLMError,
@@ -68,4 +69,5 @@ __all__ = [
     "BackendUnavailableError",
     "UnknownResourceError",
     "InputTooLargeError",
+    "InvalidRequestError",
 ]

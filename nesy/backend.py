@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
+from pydantic import BaseModel
+
 from nesy.errors import BackendUnavailableError, UnknownResourceError
 from nesy.llm.base import BaseLLM
+from nesy.settings import Settings
 from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
 
 __all__ = ["Context", "Backend", "BackendInfo", "Registry", "load_backends"]
@@ -34,6 +37,10 @@ class Context:
 @runtime_checkable
 class Backend(Protocol):
     name: str  # "planning", "logic", "kg"
+    # The typed fields of ``Problem.context`` this backend reads. The Reasoner validates every
+    # request's context against it first, so a wrong type is a 422 naming the field, never a
+    # crash deep inside the backend. Unknown keys are allowed (and ignored).
+    context_schema: type[BaseModel]
 
     def available(self) -> tuple[bool, str]:
         """(True, "") or (False, why not) — e.g. a missing dependency."""
@@ -92,15 +99,21 @@ class Registry:
         return sorted(self.backends)
 
 
-def load_backends(only: list[str] | None = None, extra: dict[str, Backend] | None = None) -> Registry:
-    """Load every ``nesy.backends`` entry point; record why one fails instead of raising."""
+def load_backends(
+    only: list[str] | None = None, extra: dict[str, Backend] | None = None, settings: Settings | None = None
+) -> Registry:
+    """Load every ``nesy.backends`` entry point; record why one fails instead of raising.
+
+    Each entry point is a factory called with the ``Settings`` (limits, cache folder, workers).
+    """
+    settings = settings or Settings()
     backends: dict[str, Backend] = {}
     info: list[BackendInfo] = []
     for ep in entry_points(group="nesy.backends"):
         if only is not None and ep.name not in only:
             continue
         try:
-            backend = ep.load()()
+            backend = ep.load()(settings)
             ok, why = backend.available()
         except Exception as e:  # an optional dependency missing, typically
             ok, why, backend = False, f"{type(e).__name__}: {e}", None

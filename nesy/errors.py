@@ -22,6 +22,7 @@ __all__ = [
     "BackendUnavailableError",
     "UnknownResourceError",
     "InputTooLargeError",
+    "InvalidRequestError",
 ]
 
 
@@ -55,6 +56,13 @@ class ConfigError(NesyError):
 class InputTooLargeError(NesyError):
     kind = "input_too_large"
     http_status = 413
+
+
+class InvalidRequestError(NesyError):
+    """A request field of the wrong type or shape (``symbol`` names the field), or a limit exceeded."""
+
+    kind = "invalid_request"
+    http_status = 422
 
 
 class UnknownResourceError(NesyError):

@@ -7,15 +7,21 @@ timing and trace. ``Reasoner`` is the Python API agents embed; ``solve()`` is th
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import json
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
+from pydantic import ValidationError
+
+from nesy import cancel
 from nesy.backend import Backend, Context, Registry, load_backends
-from nesy.errors import ConfigError, TranslationError
+from nesy.errors import ConfigError, InvalidRequestError, TranslationError
 from nesy.llm.base import BaseLLM
 from nesy.settings import Settings
 from nesy.tracing import stage
@@ -25,6 +31,7 @@ from nesy.types import Formalization, Gold, Problem, Result, Solution, Stage, St
 __all__ = ["Reasoner", "solve"]
 
 StageCallback = Callable[[Stage], Any]
+T = TypeVar("T")
 
 
 class Reasoner:
@@ -37,8 +44,12 @@ class Reasoner:
         self.settings = settings or Settings()
         self._llm_spec = llm if isinstance(llm, str) or llm is None else None
         self._llm: BaseLLM | None = llm if isinstance(llm, BaseLLM) else None
-        self.registry = backends if isinstance(backends, Registry) else load_backends(backends)
+        self.registry = (
+            backends if isinstance(backends, Registry) else load_backends(backends, settings=self.settings)
+        )
         self._llm_lock = threading.Lock()
+        self._pools: dict[tuple[str, str], ThreadPoolExecutor] = {}
+        self._pools_lock = threading.Lock()
 
     # -- parts -------------------------------------------------------------------------
 
@@ -67,6 +78,42 @@ class Reasoner:
             )
         return max(scores, key=lambda n: scores[n])
 
+    def _pool(self, kind: str, role: str) -> ThreadPoolExecutor:
+        """Bounded threads per (backend kind, role): expensive solves of one kind queue among
+        themselves, while cheap requests of other kinds (and parsing) keep their own threads."""
+        with self._pools_lock:
+            pool = self._pools.get((kind, role))
+            if pool is None:
+                size = self.settings.solve_workers if role == "solve" else self.settings.translate_workers
+                pool = self._pools[(kind, role)] = ThreadPoolExecutor(max(1, size), thread_name_prefix=f"nesy-{kind}-{role}")
+            return pool
+
+    async def _blocking(self, kind: str, role: str, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        """Run blocking backend work in its pool; if this task is cancelled (the client went
+        away, a deadline passed), the work's cancel token is set so that it stops too."""
+        token = cancel.CancelToken()
+        ctx = contextvars.copy_context()
+        ctx.run(cancel.bind, token)
+        call = functools.partial(ctx.run, fn, *args, **kw)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool(kind, role), call)
+        except asyncio.CancelledError:
+            token.cancel("the request was cancelled")
+            raise
+
+    def check_context(self, kind: str, context: dict[str, Any]) -> None:
+        """A request's context: bounded nesting, and the backend's typed fields (422 naming the field)."""
+        _check_depth(context, self.settings.max_context_depth, "context")
+        schema = getattr(self.backend(kind), "context_schema", None)
+        if schema is None:
+            return
+        try:
+            schema.model_validate(context)
+        except ValidationError as e:
+            err = e.errors()[0]
+            where = ".".join(["context", *(str(p) for p in err.get("loc", ()))])
+            raise InvalidRequestError(f"{where}: {err.get('msg', 'invalid value')}", stage="request", symbol=where) from None
+
     def _timeout(self, timeout: float | None) -> float:
         t = self.settings.solve_timeout if timeout is None else timeout
         return max(0.1, min(float(t), self.settings.max_timeout))
@@ -75,10 +122,11 @@ class Reasoner:
 
     async def _context(self, problem: Problem, trace: Trace) -> Context:
         kind = self.detect_kind(problem)
+        self.check_context(kind, problem.context)
         problem = problem.model_copy(update={"kind": kind})
         backend = self.backend(kind)
         with stage(trace, "context", {"kind": kind, "context": problem.context}) as rec:
-            ctx = await asyncio.to_thread(backend.context, problem)
+            ctx = await self._blocking(kind, "prepare", backend.context, problem)
             rec.output = {k: v[:50] for k, v in ctx.vocabulary.items()}
         return ctx
 
@@ -168,9 +216,9 @@ class Reasoner:
             try:
                 # The backend bounds its own subprocesses; this bounds the call as a whole.
                 sol = await asyncio.wait_for(
-                    asyncio.to_thread(backend.solve, formal, ctx, timeout=timeout), timeout + 30
+                    self._blocking(ctx.kind, "solve", backend.solve, formal, ctx, timeout=timeout), timeout + 30
                 )
-            except asyncio.TimeoutError:
+            except asyncio.TimeoutError:  # the token tells the backend to stop
                 sol = Solution(status=Status.TIMEOUT, backend=ctx.kind, message=f"no answer within {timeout:g} s")
             rec.output = {"status": sol.status.value, "answer": sol.answer}
         return sol
@@ -209,11 +257,12 @@ class Reasoner:
         """Parse and solve formal text (PDDL, logic program, KG query) — no LLM involved."""
         backend = self.backend(kind)
         trace = Trace()
+        self.check_context(kind, context or {})
         problem = Problem(text="", kind=kind, context=context or {})  # type: ignore[arg-type]
         with stage(trace, "context"):
-            ctx = await asyncio.to_thread(backend.context, problem)
+            ctx = await self._blocking(kind, "prepare", backend.context, problem)
         with stage(trace, "parse", text) as rec:
-            formal = await asyncio.to_thread(backend.parse, text, ctx)
+            formal = await self._blocking(kind, "prepare", backend.parse, text, ctx)
             rec.output = formal.language
         sol = await self._solve(formal, ctx, trace, self._timeout(timeout))
         with stage(trace, "verbalize"):
@@ -223,6 +272,10 @@ class Reasoner:
     async def aclose(self) -> None:
         if self._llm is not None:
             await self._llm.aclose()
+        with self._pools_lock:
+            for pool in self._pools.values():
+                pool.shutdown(wait=False, cancel_futures=True)
+            self._pools.clear()
 
     # -- sync API ------------------------------------------------------------------------
 
@@ -249,6 +302,19 @@ class _ObservedTrace(Trace):
         cb = getattr(self, "_on_stage", None)
         if cb is not None:
             cb(s)
+
+
+def _check_depth(value: Any, limit: int, where: str) -> None:
+    """Iteratively (a recursive walk is what a hostile nesting would overflow)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list, tuple)):
+            if depth > limit:
+                raise InvalidRequestError(
+                    f"{where} is nested more than {limit} levels deep", stage="request", symbol=where, limit=limit
+                )
+            stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
 
 
 def _problem(problem: Problem | str, **kw: Any) -> Problem:

@@ -41,7 +41,9 @@ def stage(trace: Trace, name: str, input: Any = None) -> Iterator[StageRecorder]
         error = e.to_dict()
         raise
     except Exception as e:
-        error = {"type": type(e).__name__, "message": str(e)}
+        # Foreign exception text may carry paths or library internals: name the type only;
+        # the server logs the traceback.
+        error = {"type": "internal_error", "message": f"internal error ({type(e).__name__})"}
         raise
     finally:
         trace.add(

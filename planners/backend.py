@@ -12,7 +12,10 @@ import importlib.util
 import re
 
 
+from pydantic import BaseModel, Field
+
 from nesy.backend import Context
+from nesy.settings import Settings
 from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
 from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
@@ -35,11 +38,24 @@ _CUES = re.compile(
 )
 
 
+class PlanningContext(BaseModel):
+    """What a planning request's ``context`` may hold; other keys are ignored."""
+
+    domain: str | None = Field(None, max_length=200)
+    domain_pddl: str | None = None
+    example_nl: str | None = None
+    example_pddl: str | None = None
+    engine: str | None = Field(None, max_length=40)
+    memory_mb: int | None = Field(None, ge=1, description="solver memory (MB), capped by the server's solve_memory_mb")
+
+
 class PlanningBackend:
     name = "planning"
+    context_schema = PlanningContext
 
-    def __init__(self, memory_mb: int = 4096) -> None:
-        self.memory_mb = memory_mb
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.memory_mb = self.settings.solve_memory_mb  # the server's cap; a request may ask for less
         self._domains: dict[str, DomainModel] = {}  # parsed domains by content hash
 
     # -- contract ----------------------------------------------------------------------
@@ -89,7 +105,7 @@ class PlanningBackend:
                 "example_nl": example_nl,
                 "example_pddl": example_pddl,
                 "engine": engine,
-                "memory_mb": int(c.get("memory_mb", self.memory_mb)),
+                "memory_mb": min(int(c.get("memory_mb") or self.memory_mb), self.memory_mb),
             },
             vocabulary={
                 "predicates": sorted(domain.predicates),

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from nesy.errors import NesyError
+from nesy.errors import InvalidRequestError, NesyError
 
 __all__ = [
     "SolverTimeoutError",
@@ -39,13 +39,6 @@ class SolverTimeoutError(NesyError):
 
     kind = "solver_timeout"
     http_status = 504
-
-
-class InvalidRequestError(NesyError):
-    """Arguments that do not fit a request model (tool calls, limits checked at run time)."""
-
-    kind = "invalid_request"
-    http_status = 422
 
 
 class OverloadedError(NesyError):

@@ -15,6 +15,7 @@ import asyncio
 import importlib.util
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,9 @@ class EmbeddedLLM(BaseLLM):
         self.n_ctx = n_ctx
         self.threads = threads
         self._lock = threading.Lock()  # one llama context: calls must not interleave
+        # Its own thread: waiting callers queue here, not in asyncio's shared default pool,
+        # where eight waiting translations once starved every other request.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nesy-embedded")
         self._good_grammars: set[str] = set()
         self.usage = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
 
@@ -185,4 +189,5 @@ class EmbeddedLLM(BaseLLM):
         )
 
     async def generate(self, request: LLMRequest) -> Completion:
-        return await asyncio.to_thread(self.generate_sync, request)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.generate_sync, request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from typing import Any
 
@@ -32,6 +33,7 @@ class VLLMEngine(BaseLLM):
         self.model = model
         self._engine = vllm.LLM(model=model, **engine_kwargs)
         self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nesy-vllm")  # not asyncio's shared pool
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -80,4 +82,4 @@ class VLLMEngine(BaseLLM):
         )
 
     async def generate(self, request: LLMRequest) -> Completion:
-        return await asyncio.to_thread(self.generate_sync, request)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.generate_sync, request)
