@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import random
 import threading
 import time
@@ -13,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from nesy.backend import Context
-from nesy.errors import UnknownResourceError
+from nesy.errors import BackendError, BackendUnavailableError, UnknownResourceError
 from nesy.llm.base import BaseLLM, Constraint
 from nesy.settings import Settings
 from nesy.tracing import stage
@@ -24,17 +25,19 @@ from kb.engine import EngineResult, QueryEngine
 from kb.grammar import query_grammar
 from kb.linking import link_entities
 from kb.metrics import ranking_metrics
-from kb.query import SEEN_STRUCTURES, Query, dedupe, lint_query, parse_query
+from kb.query import SEEN_STRUCTURES, Query, QueryLimits, dedupe, lint_query, parse_query
 from kb.sampler import QuerySampler
 from kb.store import BUNDLED, KG, load_bundled, readable
 from kb.templates import render_question
-from kb.train import LinkPredictor, get_predictor
+from kb.train import LinkPredictor, get_predictor, is_trained
 from kb.truth import CalibratedTruth, ObservedTruth
 
 __all__ = ["KGBackend", "KGResources"]
 
+log = logging.getLogger("nesy.kb")
+
 TOP_K = 10
-MAX_TOP_K = 1000
+RETRY_AFTER_S = 5  # the wait a 503 for a KG in training suggests; the bundled KGs train in seconds to minutes
 SYSTEM = (
     "You translate a question about a knowledge graph into a query. A query is a list of atoms "
     "relation(head, tail) joined by & (and), | (or), with ! (not) before an atom. f is the answer; "
@@ -49,25 +52,64 @@ BASELINE_SYSTEM = (
 
 @dataclass
 class KGResources:
-    """One KG with its predictor and engine, built lazily and kept for the process."""
+    """One KG with its predictor and engine, built lazily and kept for the process.
+
+    With ``train_in_request`` off (the server), a KG whose predictor is not cached is never
+    trained inside a request, which would run far past the request's timeout: the first
+    request starts one background thread, and requests answer 503 until it is done.
+    """
 
     kg: KG
     cache_dir: Any
+    train_in_request: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pred: LinkPredictor | None = None
     _engine: QueryEngine | None = None
     _exemplars: list[Exemplar] | None = None
+    _trainer: threading.Thread | None = None
+    _train_started: float = 0.0
+    _train_error: Exception | None = None
 
     @property
     def engine(self) -> QueryEngine:
         with self._lock:
             if self._engine is None:
-                self._pred = get_predictor(self.kg, self.cache_dir, progress=True)
+                if self._pred is None:
+                    if not (self.train_in_request or is_trained(self.kg, self.cache_dir)):
+                        raise self._not_ready()
+                    self._pred = get_predictor(self.kg, self.cache_dir, progress=True)
                 self._engine = QueryEngine(
                     self.kg, CalibratedTruth(self.kg, self._pred), observed=ObservedTruth(self.kg),
                     max_candidates=None if self.kg.num_entities <= 4096 else 256,
                 )
             return self._engine
+
+    def _not_ready(self) -> BackendError:
+        """Start this KG's one background training if none has started (lock held); the error to answer."""
+        name = self.kg.name
+        if self._train_error is not None:
+            return BackendError(f"training the link predictor for KG {name!r} failed: {self._train_error}",
+                                stage="solve", kb=name)
+        if self._trainer is None:
+            self._train_started = time.monotonic()
+            self._trainer = threading.Thread(target=self._train, name=f"nesy-kg-train-{name}", daemon=True)
+            self._trainer.start()
+        waited = time.monotonic() - self._train_started
+        return BackendUnavailableError(
+            f"the link predictor for KG {name!r} is being trained (started {waited:.0f} s ago); retry shortly",
+            stage="solve", reason="training", kb=name, retry_after=RETRY_AFTER_S,
+        )
+
+    def _train(self) -> None:
+        try:
+            pred = get_predictor(self.kg, self.cache_dir, progress=False)
+        except Exception as e:  # no caller to raise to: kept for the next request, and logged
+            log.exception("training the link predictor for KG %r failed", self.kg.name)
+            with self._lock:
+                self._train_error = e
+            return
+        with self._lock:
+            self._pred = pred
 
     def exemplars(self) -> list[Exemplar]:
         """Question → query pairs of the *seen* structures, grounded on train edges only."""
@@ -104,6 +146,7 @@ class KGBackend:
         self.settings = settings or Settings()
         self._resources: dict[str, KGResources] = {}
         self._lock = threading.Lock()
+        self._limits = QueryLimits.from_settings(self.settings)
 
     def available(self) -> tuple[bool, str]:
         # find_spec: checking must not pay for importing torch
@@ -121,7 +164,8 @@ class KGBackend:
             if key not in self._resources:
                 if key not in BUNDLED:
                     raise UnknownResourceError(f"unknown KG {name!r}; bundled: {', '.join(BUNDLED)}", stage="context")
-                self._resources[key] = KGResources(load_bundled(key), self.settings.cache_dir)
+                self._resources[key] = KGResources(load_bundled(key), self.settings.cache_dir,
+                                                   train_in_request=self.settings.kg_train_in_request)
             return self._resources[key]
 
     def context(self, problem: Problem) -> Context:
@@ -149,7 +193,7 @@ class KGBackend:
 
     def parse(self, text: str, ctx: Context) -> Formalization:
         kg = self._kg(ctx)
-        q, dropped = dedupe(parse_query(text))
+        q, dropped = dedupe(parse_query(text, self._limits))
         lint_query(q, kg.relation_id.keys(), kg.entity_id.keys())
         notes = [f"structure: {q.structure}"] + ([f"dropped {dropped} repeated atom(s)"] if dropped else [])
         return Formalization(kind="kg", text=str(q), parsed=q, language="efo1", notes=notes)
@@ -242,7 +286,7 @@ class KGBackend:
     def score(self, f: Formalization | None, s: Solution | None, gold: Gold, ctx: Context) -> dict[str, float]:
         kg = self._kg(ctx)
         out: dict[str, float] = {}
-        gold_q = parse_query(gold.formal) if gold.formal else None
+        gold_q = parse_query(gold.formal, self._limits) if gold.formal else None
         hard = [kg.entity(a) for a in (gold.answer or [])]
         easy = [kg.entity(a) for a in gold.extra.get("easy", [])]
         if gold_q is not None:

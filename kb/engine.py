@@ -7,6 +7,10 @@ Tree-shaped branches are solved exactly by message passing towards the answer va
 solved by enumerating one variable of the cycle (FIT), which turns it into a constant.
 Branches are joined by the probabilistic sum. Every answer can be explained: the argmax
 assignments are traced back into supporting edges, each marked observed or predicted.
+
+A run checks its deadline and its request's cancel token between branches, candidates,
+variables and chunks, so a query nobody waits for stops within one step; the number of
+branches is bounded when the query is parsed (``kb.query.QueryLimits``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
+
+from nesy import cancel
 
 from kb.query import ANSWER, Query
 from kb.store import KG
@@ -40,6 +46,26 @@ def resolve(q: Query, kg: KG) -> list[list[_Atom]]:
         return t.name if t.is_var else kg.entity(t.name)
 
     return [[_Atom(kg.relation(a.relation), term(a.head), term(a.tail), a.negated) for a in b] for b in q.dnf()]
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """One run's deadline; per run, not per engine, because one engine serves concurrent requests."""
+
+    deadline: float | None = None
+    timeout: float | None = None
+
+    @classmethod
+    def of(cls, timeout: float | None) -> "_Budget":
+        return cls(None if timeout is None else time.monotonic() + timeout, timeout)
+
+    def check(self, doing: str) -> None:
+        """Raise ``TimeoutError`` once the request is cancelled or the deadline has passed."""
+        if cancel.cancelled():
+            token = cancel.current()
+            raise TimeoutError(f"the query was stopped while {doing}: {token.reason if token else 'cancelled'}")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TimeoutError(f"the query ran past its {self.timeout:g} s timeout while {doing}")
 
 
 @dataclass
@@ -92,14 +118,17 @@ class QueryEngine:
         self.max_candidates = max_candidates
         self.chunk = chunk
         self.max_enumerate = max_enumerate
-        self._deadline: float | None = None
 
     # -- answering -------------------------------------------------------------------
 
     def run(self, q: Query, *, timeout: float | None = None) -> EngineResult:
-        """Raises ``TimeoutError`` when cycle enumeration runs past ``timeout`` seconds."""
-        self._deadline = None if timeout is None else time.monotonic() + timeout
-        branches = [self._branch(b) for b in resolve(q, self.kg)]
+        """Raises ``TimeoutError`` when the run passes ``timeout`` seconds or its request is cancelled."""
+        budget = _Budget.of(timeout)
+        resolved = resolve(q, self.kg)
+        branches = []
+        for i, atoms in enumerate(resolved):
+            budget.check(f"starting branch {i + 1} of {len(resolved)}")
+            branches.append(self._branch(atoms, budget))
         if len(branches) == 1:
             vec = branches[0].vector
         else:  # probabilistic sum: 1 - Π(1 - v)
@@ -109,7 +138,7 @@ class QueryEngine:
     def answer(self, q: Query) -> np.ndarray:
         return self.run(q).vector
 
-    def _branch(self, atoms: list[_Atom]) -> _Branch:
+    def _branch(self, atoms: list[_Atom], budget: _Budget) -> _Branch:
         # atoms between two constants (left after enumeration) are scalar factors
         ground = [a for a in atoms if isinstance(a.head, int) and isinstance(a.tail, int)]
         free = [a for a in atoms if not (isinstance(a.head, int) and isinstance(a.tail, int))]
@@ -119,39 +148,39 @@ class QueryEngine:
             scalar *= 1.0 - t if a.negated else t
         g = _var_graph(free)
         if nx.is_forest(g):
-            tree = self._tree(free, g)
+            tree = self._tree(free, g, budget)
             b = _Branch(tree.mu[ANSWER], tree=tree, atoms=free)
         else:
-            b = self._enumerate(free, _cycle_var(g))
+            b = self._enumerate(free, _cycle_var(g), budget)
         b.ground = ground
         if ground:
             b.vector = b.vector * np.float32(scalar)
         return b
 
-    def _enumerate(self, atoms: list[_Atom], z: str) -> _Branch:
-        """FIT: fix the cycle variable ``z`` to each candidate entity; max over candidates."""
+    def _enumerate(self, atoms: list[_Atom], z: str, budget: _Budget) -> _Branch:
+        """FIT: fix the cycle variable ``z`` to each candidate entity; max over candidates.
+        Memory stays at two N-vectors per level: each candidate's branch is folded in and dropped."""
         cands = np.arange(self.N)
         unary = [a for a in atoms if _unary_on(a, z)]
         if unary:  # candidates consistent with z's own constant atoms first
             prior = np.ones(self.N, dtype=np.float32)
             for a in unary:
-                prior *= self._unary(a, z)
+                prior *= self._unary(a, z, budget)
             cands = np.nonzero(prior > 0)[0]
             cands = cands[np.argsort(-prior[cands], kind="stable")]
         if self.max_enumerate is not None:
             cands = cands[: self.max_enumerate]
         best = np.zeros(self.N, dtype=np.float32)
         arg = np.full(self.N, -1, dtype=np.int64)
-        for x in cands:
-            if self._deadline is not None and time.monotonic() > self._deadline:
-                raise TimeoutError(f"enumerating {z} over {len(cands)} candidates ran out of time")
-            vec = self._branch(_substitute(atoms, z, int(x))).vector
+        for i, x in enumerate(cands):
+            budget.check(f"enumerating {z} (candidate {i + 1} of {len(cands)})")
+            vec = self._branch(_substitute(atoms, z, int(x)), budget).vector
             better = vec > best
             best[better] = vec[better]
             arg[better] = x
         return _Branch(best, enum_var=z, enum_best=arg, atoms=atoms)
 
-    def _tree(self, atoms: list[_Atom], g: nx.Graph) -> _Tree:
+    def _tree(self, atoms: list[_Atom], g: nx.Graph, budget: _Budget) -> _Tree:
         unary: dict[str, list[_Atom]] = {v: [] for v in g.nodes}
         pairs: dict[frozenset, list[_Atom]] = {}
         for a in atoms:
@@ -166,17 +195,18 @@ class QueryEngine:
             children[parent].append(child)
         mu: dict[str, np.ndarray] = {}
         for v in order:
+            budget.check(f"answering for variable {v}")
             vec = np.ones(self.N, dtype=np.float32)
             for a in unary[v]:
-                vec *= self._unary(a, v)
+                vec *= self._unary(a, v, budget)
             for c in children[v]:
-                vec *= self._message(mu[c], pairs[frozenset((c, v))], c)
+                vec *= self._message(mu[c], pairs[frozenset((c, v))], c, budget)
             mu[v] = vec
         return _Tree(atoms, mu, children, pairs, unary)
 
     # -- operators -------------------------------------------------------------------
 
-    def _unary(self, a: _Atom, v: str) -> np.ndarray:
+    def _unary(self, a: _Atom, v: str, budget: _Budget) -> np.ndarray:
         """Truth over v's values of an atom whose other end is a constant (or v itself)."""
         if isinstance(a.head, int):
             t = self.truth.rows(a.rel, np.array([a.head]))[0]
@@ -185,6 +215,7 @@ class QueryEngine:
         else:  # r(v, v): the diagonal, row by row in chunks
             t = np.empty(self.N, dtype=np.float32)
             for s in range(0, self.N, self.chunk):
+                budget.check(f"reading the diagonal of {v}")
                 idx = np.arange(s, min(s + self.chunk, self.N))
                 t[idx] = self.truth.rows(a.rel, idx)[np.arange(len(idx)), idx]
         t = t.astype(np.float32, copy=False)
@@ -207,10 +238,11 @@ class QueryEngine:
             xs = xs[np.argpartition(-mu[xs], self.max_candidates - 1)[: self.max_candidates]]
         return xs
 
-    def _message(self, mu_c: np.ndarray, atoms: list[_Atom], c: str) -> np.ndarray:
+    def _message(self, mu_c: np.ndarray, atoms: list[_Atom], c: str, budget: _Budget) -> np.ndarray:
         out = np.zeros(self.N, dtype=np.float32)
         xs = self._support(mu_c)
         for s in range(0, len(xs), self.chunk):
+            budget.check(f"passing messages from {c}")
             part = xs[s : s + self.chunk]
             m = self._pair_rows(atoms, c, part)
             m *= mu_c[part][:, None]
@@ -232,7 +264,7 @@ class QueryEngine:
         x = int(b.enum_best[answer])
         if x < 0:
             return []
-        sub = self._branch(_substitute(b.atoms, b.enum_var, x))
+        sub = self._branch(_substitute(b.atoms, b.enum_var, x), _Budget())
         return ground + self._explain_branch(sub, answer)
 
     def _explain_tree(self, t: _Tree, v: str, val: int) -> list[dict]:

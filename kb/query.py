@@ -5,6 +5,10 @@ parentheses group. ``f`` is the answer variable, ``e``/``e1``/``e2``... are exis
 variables, every other name (or any double-quoted name) is an entity constant.
 Structure names are BetaE's (1p ... pni) and FIT's (2il ... 3cm); they serve as the
 composition signatures of benchmark items.
+
+A client's query is bounded right after parsing (``QueryLimits``): DNF expansion, lint and
+structure detection are exponential in the number of unions, so the size of the DNF is
+counted, never built, before any of them runs. Nothing before that check recurses.
 """
 
 from __future__ import annotations
@@ -17,15 +21,27 @@ from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
-from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import (
+    Lark,
+    Token,
+    Transformer_NonRecursive,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
 
-from nesy.errors import TranslationError
+from nesy.errors import InputTooLargeError, TranslationError
+from nesy.settings import Settings
 
 __all__ = [
     "Term",
     "Atom",
     "Query",
     "parse_query",
+    "QueryLimits",
+    "DEFAULT_LIMITS",
+    "dnf_size",
     "lint_query",
     "structure_of",
     "STRUCTURES",
@@ -95,16 +111,15 @@ class Query:
     text: str
 
     def atoms(self) -> list[Atom]:
+        """Atoms in text order (iterative: this runs before the size checks)."""
         out: list[Atom] = []
-
-        def walk(x: Formula) -> None:
+        stack: list[Formula] = [self.formula]
+        while stack:
+            x = stack.pop()
             if isinstance(x, Atom):
                 out.append(x)
             else:
-                for p in x.parts:
-                    walk(p)
-
-        walk(self.formula)
+                stack.extend(reversed(x.parts))
         return out
 
     def dnf(self) -> list[list[Atom]]:
@@ -141,6 +156,28 @@ def render(x: Formula, top: bool = True) -> str:
         return " & ".join(render(p, False) for p in x.parts)
     s = " | ".join(render(p, False) for p in x.parts)
     return s if top else f"({s})"
+
+
+def dnf_size(x: Formula, cap: int) -> int:
+    """Number of DNF branches, counted without expanding: an atom is 1, a union the sum of
+    its parts, a conjunction their product. Iterative, and saturates at ``cap``."""
+    counts: list[int] = []
+    stack: list[tuple[Formula, bool]] = [(x, False)]
+    while stack:
+        node, ready = stack.pop()
+        if isinstance(node, Atom):
+            counts.append(1)
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parts)
+        else:
+            union = isinstance(node, Or)
+            n = 0 if union else 1
+            for _ in node.parts:
+                c = counts.pop()
+                n = min(n + c if union else n * c, cap)
+            counts.append(n)
+    return counts[0]
 
 
 def _dnf(x: Formula) -> list[list[Atom]]:
@@ -185,7 +222,7 @@ def _unquote(tok: Token) -> str:
     return s[1:-1] if s.startswith('"') else s
 
 
-class _Build(Transformer):
+class _Build(Transformer_NonRecursive):  # a deep tree must not reach the recursion limit
     def term(self, children: list[Token]) -> Term:
         tok = children[0]
         quoted = str(tok).startswith('"')
@@ -207,17 +244,81 @@ class _Build(Transformer):
         return Or(tuple(children))
 
 
-def parse_query(text: str) -> Query:
-    """Syntax only; ``lint_query`` checks symbols and shape against a KG."""
+def _limit_default(field: str) -> int:
+    return int(Settings.model_fields[field].default)
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one query may hold; the server's come from ``Settings``, these defaults match them."""
+
+    atoms: int = _limit_default("kg_max_atoms")
+    variables: int = _limit_default("kg_max_variables")
+    branches: int = _limit_default("kg_max_branches")
+    depth: int = _limit_default("max_formula_depth")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "QueryLimits":
+        return cls(settings.kg_max_atoms, settings.kg_max_variables, settings.kg_max_branches,
+                   settings.max_formula_depth)
+
+
+DEFAULT_LIMITS = QueryLimits()
+_COUNT_CAP = 10**9  # branch counts saturate here, so a hostile query never makes a huge integer
+
+
+def _too_large(what: str, value: int, limit: int, measure: str) -> InputTooLargeError:
+    shown = f"over {_COUNT_CAP}" if value >= _COUNT_CAP else str(value)
+    return InputTooLargeError(f"the query has {shown} {what}; this server accepts at most {limit}",
+                              stage="parse", measure=measure, value=value, limit=limit)
+
+
+def _nesting(src: str) -> int:
+    """Deepest parenthesis nesting outside quoted names (an atom's own parentheses count)."""
+    depth = deepest = 0
+    quoted = False
+    for ch in src:
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
+
+
+def parse_query(text: str, limits: QueryLimits = DEFAULT_LIMITS) -> Query:
+    """Syntax and size only; ``lint_query`` checks symbols and shape against a KG.
+
+    Raises ``InputTooLargeError`` when the query is over ``limits``: nesting is measured on
+    the text before lark runs, atoms, variables and DNF branches right after, all without
+    recursion, so nothing exponential or deep runs on a query this refuses.
+    """
     src = text.strip()
     if not src:
         raise TranslationError("the query is empty; write atoms like relation(entity, f)", line=1, col=1)
+    depth = _nesting(src)
+    if depth > limits.depth:
+        raise _too_large("levels of nested parentheses", depth, limits.depth, "depth")
     try:
         tree = _parser().parse(src)
     except UnexpectedInput as e:
         raise _syntax_error(e, src) from None
-    formula = _Build().transform(tree)
-    return Query(formula, src)
+    q = Query(_Build().transform(tree), src)
+    atoms = q.atoms()
+    if len(atoms) > limits.atoms:
+        raise _too_large("atoms", len(atoms), limits.atoms, "atoms")
+    variables = len({t.name for a in atoms for t in (a.head, a.tail) if t.is_var})
+    if variables > limits.variables:
+        raise _too_large("distinct variables", variables, limits.variables, "variables")
+    # the cap only needs to exceed the limit; a higher one lets the message give the real count
+    branches = dnf_size(q.formula, max(_COUNT_CAP, limits.branches + 1))
+    if branches > limits.branches:
+        raise _too_large("disjuncts in DNF", branches, limits.branches, "branches")
+    return q
 
 
 def _syntax_error(e: UnexpectedInput, src: str) -> TranslationError:

@@ -21,7 +21,7 @@ from torch import nn
 
 from kb.store import KG
 
-__all__ = ["TrainConfig", "ComplEx", "LinkPredictor", "train", "evaluate", "get_predictor", "DEFAULT_CONFIGS", "summary", "checkpoint_path"]
+__all__ = ["TrainConfig", "ComplEx", "LinkPredictor", "train", "evaluate", "get_predictor", "DEFAULT_CONFIGS", "summary", "checkpoint_path", "is_trained"]
 
 
 @dataclass(frozen=True)
@@ -214,11 +214,20 @@ def checkpoint_path(kg: KG, config: TrainConfig, cache_dir: Path | str) -> Path:
     return Path(cache_dir) / "kg" / f"{kg.name}-{kg.fingerprint}-{config.key()}.pt"
 
 
+def _config(kg: KG, config: TrainConfig | None) -> TrainConfig:
+    return config or DEFAULT_CONFIGS.get(kg.name, TrainConfig())
+
+
+def is_trained(kg: KG, cache_dir: Path | str, config: TrainConfig | None = None) -> bool:
+    """Whether ``get_predictor`` would load from disk rather than train (one stat, no load)."""
+    return checkpoint_path(kg, _config(kg, config), cache_dir).is_file()
+
+
 def get_predictor(
     kg: KG, cache_dir: Path | str, config: TrainConfig | None = None, *, progress: bool = True
 ) -> LinkPredictor:
     """The cached predictor for this KG and config, trained (with a progress bar) on first use."""
-    config = config or DEFAULT_CONFIGS.get(kg.name, TrainConfig())
+    config = _config(kg, config)
     path = checkpoint_path(kg, config, cache_dir)
     if path.is_file():
         return LinkPredictor.load(path)

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from logic.csp import looks_like_csp, parse_csp
-from logic.decide import decide
 from logic.encoded import Encoded
-from logic.fol import parse_program
 from logic.gbnf import GENERIC_FOL_GBNF
-from logic.lint import check
-from logic.compile import compile_program
+from logic.language import parse_any
 from logic.problem import name_candidates, normalize_answer, split_problem
-from logic.smtlib import looks_like_smtlib, parse_smtlib
+from logic.solving import WORKER, decide_isolated
 from logic.translation import translate_baseline, translate_ours
 from logic.verbalize import verbalize
 from nesy.backend import Context
-from nesy.settings import Settings
 from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
+from nesy.sandbox import Sandbox
+from nesy.settings import Settings
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
 __all__ = ["LogicBackend", "parse_any"]
@@ -34,19 +32,6 @@ _CUES = [
     (re.compile(r"\bif (something|someone|people)\b", re.I), 0.3),
     (re.compile(r"\bfixed order\b|\bwhich of the following is true\b", re.I), 0.5),
 ]
-
-
-def parse_any(text: str) -> tuple[Encoded, list[str], str]:
-    """Detect the language (SMT-LIB2, constraint form, or our FOL), parse, lint and compile it."""
-    if looks_like_smtlib(text):
-        enc, warnings = parse_smtlib(text)
-        return enc, warnings, "smtlib"
-    if looks_like_csp(text):
-        enc, warnings = parse_csp(text)
-        return enc, warnings, "csp"
-    prog = parse_program(text)
-    warnings = check(prog)
-    return compile_program(prog), warnings, "fol"
 
 
 class LogicContext(BaseModel):
@@ -64,6 +49,21 @@ class LogicBackend:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        self._sandbox: Sandbox | None = None  # started on the first solve: parsing alone needs no workers
+        self._lock = threading.Lock()
+
+    def sandbox(self) -> Sandbox:
+        with self._lock:
+            if self._sandbox is None:
+                self._sandbox = Sandbox(WORKER, spares=self.settings.sandbox_spares,
+                                        memory_mb=self.settings.solve_memory_mb)
+            return self._sandbox
+
+    def close(self) -> None:
+        """Stop the idle Z3 workers (solving still works afterwards, each run starting its own)."""
+        with self._lock:
+            if self._sandbox is not None:
+                self._sandbox.close()
 
     def available(self) -> tuple[bool, str]:
         try:
@@ -87,7 +87,7 @@ class LogicBackend:
         return GENERIC_FOL_GBNF
 
     def parse(self, text: str, ctx: Context) -> Formalization:
-        enc, warnings, language = parse_any(text)
+        enc, warnings, language = parse_any(text, self.settings.max_formula_depth)
         return Formalization(kind="logic", text=text, parsed=enc, language=language, notes=warnings)
 
     async def translate(self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
@@ -101,8 +101,9 @@ class LogicBackend:
         return self.parse(text, ctx).model_copy(update={"repairs": used})
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float = 10.0) -> Solution:
-        enc = f.parsed if isinstance(f.parsed, Encoded) else parse_any(f.text)[0]
-        d = decide(enc, timeout=timeout)
+        if not isinstance(f.parsed, Encoded):  # a text's errors are TranslationErrors here, not solver failures
+            parse_any(f.text, self.settings.max_formula_depth)
+        d = decide_isolated(self.sandbox(), f.text, timeout=timeout, max_depth=self.settings.max_formula_depth)
         cert = dict(d.certificate)
         labels = ctx.data.get("labels") or {}
         answer = d.answer
@@ -110,7 +111,6 @@ class LogicBackend:
             letter = next((k for k, v in labels.items() if v == answer), None)
             if letter:
                 cert["option"] = letter
-        cert["goal_texts"] = enc.goal_texts
         return Solution(status=d.status, answer=answer, certificate=cert, backend="logic", engine="z3",
                         metrics={"solve_seconds": d.seconds}, message=d.message)
 

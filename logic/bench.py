@@ -15,9 +15,8 @@ import random
 import statistics
 import time
 
-from logic.backend import parse_any
+from logic.backend import LogicBackend
 from logic.datasets import DATASETS, default_path, load_public
-from logic.decide import decide
 from logic.gold import convert_rules_text, hand_written
 from logic.problem import normalize_answer, split_problem
 from logic.suites import SUITES
@@ -28,6 +27,8 @@ def solver_side(sample: int | None, seed: int) -> None:
     print("== solver on gold formalizations ==")
     print(f"{'dataset':<18}{'gold':>6}{'of':>6}{'correct':>9}{'acc %':>8}{'mean ms':>9}{'max ms':>9}")
     hand = hand_written()
+    backend = LogicBackend()  # solves in its sandboxed Z3 workers, as the server does
+    ctx = backend.context(Problem(text=""))
     for name in DATASETS:
         path = default_path(name)
         if not path.is_file():
@@ -45,13 +46,13 @@ def solver_side(sample: int | None, seed: int) -> None:
                                                             "options": it.options}))
             try:
                 program = hand.get(it.id) or convert_rules_text(it.context, parts.statement)
-                enc, _, _ = parse_any(program)
+                f = backend.parse(program, ctx)
             except ValueError:
                 continue
             total += 1
-            d = decide(enc, timeout=10.0)
-            times.append(d.seconds * 1000)
-            correct += normalize_answer(d.answer, parts.labels) == normalize_answer(it.answer, parts.labels)
+            s = backend.solve(f, ctx, timeout=10.0)
+            times.append(s.metrics["solve_seconds"] * 1000)
+            correct += normalize_answer(s.answer, parts.labels) == normalize_answer(it.answer, parts.labels)
         acc = 100 * correct / max(total, 1)
         print(f"{name:<18}{total:>6}{len(items):>6}{correct:>9}{acc:>8.1f}"
               f"{statistics.mean(times or [0]):>9.1f}{max(times or [0]):>9.1f}")

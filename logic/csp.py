@@ -14,6 +14,7 @@ import z3
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
+from logic.depth import MAX_DEPTH, check_parens, check_tree, no_recursion_error
 from logic.encoded import Encoded, Premise
 from logic.fol import split_comment, syntax_error
 from logic.lint import suggest
@@ -176,7 +177,7 @@ class _Csp:
             self.texts["conclusion"] = gloss or code.split(":", 1)[1].strip()
 
 
-def parse_csp(text: str) -> tuple[Encoded, list[str]]:
+def parse_csp(text: str, max_depth: int = MAX_DEPTH) -> tuple[Encoded, list[str]]:
     """Parse and compile the constraint form; returns the encoding and lint warnings."""
     c = _Csp()
     for line_no, raw in enumerate(text.splitlines(), start=1):
@@ -184,11 +185,14 @@ def parse_csp(text: str) -> tuple[Encoded, list[str]]:
         if not code.strip():
             continue
         c.line = line_no
+        check_parens(code, line_no, max_depth)
         try:
             tree = csp_parser().parse(code)
         except UnexpectedInput as e:
             raise syntax_error(e, line_no, code, csp_parser()) from None
-        c.line_(tree, code.strip(), gloss)
+        check_tree(tree, line_no, max_depth)  # expr() and value() recurse over it
+        with no_recursion_error(max_depth, line_no):
+            c.line_(tree, code.strip(), gloss)
     if not c.vars:
         raise TranslationError("the constraint program declares no variables (write `var NAME : DOMAIN`)",
                                line=1, col=1)

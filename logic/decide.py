@@ -3,12 +3,16 @@
 premises ∧ ¬C unsat → True; premises ∧ C unsat → False; both sat → Unknown (the logical
 answer); both unsat → the premises are inconsistent. Z3's own ``unknown`` (incomplete
 quantifier reasoning, a timeout) is *undetermined*, never the logical Unknown.
+
+One budget covers the whole decision: every check gets the time that is left, so a
+conclusion (2-3 checks) or five options (one each) take the request's timeout in total.
+This runs in the solver worker (logic.worker), which owns Z3's global parameters.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import z3
@@ -16,22 +20,10 @@ import z3
 from logic.encoded import Encoded
 from nesy.types import Status
 
-__all__ = ["Decision", "decide", "configure_z3"]
+__all__ = ["Decision", "decide"]
 
-# Long chains of universally quantified implications (ProntoQA depth 5 and far beyond) make
-# Z3's default E-matching give up with "incomplete quantifiers" (measured: 80 steps). Eager
-# instantiation up to a higher generation decides 1000-step chains in milliseconds. Z3 reads
-# this parameter only from its global table (a per-solver ``set`` has no effect, measured).
-_Z3_GLOBAL = {"smt.qi.eager_threshold": 1000}
 MAX_MODEL_ENTRIES = 60
-
-
-def configure_z3(memory_mb: int | None = None) -> None:
-    """Idempotent: set the quantifier-instantiation threshold (and a memory cap) process-wide."""
-    for k, v in _Z3_GLOBAL.items():
-        z3.set_param(k, v)
-    if memory_mb:
-        z3.set_param("memory_max_size", int(memory_mb))
+_NO_TIME = "no time left"  # a check skipped because earlier ones used the budget
 
 
 @dataclass
@@ -41,6 +33,7 @@ class Check:
     model: dict[str, str] = field(default_factory=dict)
     reason: str = ""
     seconds: float = 0.0
+    allotted: float = 0.0  # the budget left when it started
 
 
 @dataclass
@@ -49,12 +42,31 @@ class Decision:
     answer: Any
     message: str
     certificate: dict[str, Any]
-    seconds: float
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status.value}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Decision:
+        return cls(Status(d["status"]), d["answer"], d["message"], d["certificate"], float(d["seconds"]))
 
 
-def _check(enc: Encoded, extra: z3.BoolRef | None, timeout: float) -> Check:
+class _Budget:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+def _check(enc: Encoded, extra: z3.BoolRef | None, budget: _Budget) -> Check:
+    left = budget.left()
+    if left < 0.001:
+        return Check("unknown", reason=_NO_TIME)
     s = z3.Solver(ctx=enc.ctx)
-    s.set("timeout", max(1, int(timeout * 1000)))
+    s.set("timeout", max(1, int(left * 1000)))
     s.set("unsat_core", True)
     trackers: dict[str, str] = {}
     for i, p in enumerate(enc.premises):
@@ -71,10 +83,10 @@ def _check(enc: Encoded, extra: z3.BoolRef | None, timeout: float) -> Check:
     if r == z3.unsat:
         order = {p.name: i for i, p in enumerate(enc.premises)}
         core = sorted((trackers[str(t)] for t in s.unsat_core() if str(t) in trackers), key=order.__getitem__)
-        return Check("unsat", core, seconds=took)
+        return Check("unsat", core, seconds=took, allotted=left)
     if r == z3.sat:
-        return Check("sat", model=_model(s.model()), seconds=took)
-    return Check("unknown", reason=s.reason_unknown(), seconds=took)
+        return Check("sat", model=_model(s.model()), seconds=took, allotted=left)
+    return Check("unknown", reason=s.reason_unknown(), seconds=took, allotted=left)
 
 
 def _model(m: z3.ModelRef) -> dict[str, str]:
@@ -88,15 +100,26 @@ def _model(m: z3.ModelRef) -> dict[str, str]:
     return out
 
 
-def _entails(enc: Encoded, goal: z3.BoolRef, timeout: float) -> tuple[Check, Check]:
-    return _check(enc, z3.Not(goal), timeout), _check(enc, goal, timeout)
+def _timed_out(c: Check) -> bool:
+    """Z3 says "canceled" for its own timer too; only a check that used its whole allotment timed out."""
+    return c.reason in ("timeout", _NO_TIME) or (c.reason == "canceled" and c.seconds >= 0.9 * c.allotted)
 
 
-def _undetermined(checks: dict[str, Check], what: str) -> tuple[Status, str]:
-    reasons = sorted({c.reason for c in checks.values() if c.result == "unknown"})
-    timed_out = any(r in ("timeout", "canceled") for r in reasons)
-    msg = f"Z3 could not decide {what} ({'; '.join(reasons) or 'unknown'}): the answer is undetermined"
-    return (Status.TIMEOUT if timed_out else Status.UNKNOWN), msg
+def _undetermined(checks: dict[str, Check], what: str, budget: _Budget) -> tuple[Status, str]:
+    unknown = [c for c in checks.values() if c.result == "unknown"]
+    memout = next((c for c in unknown if "memory" in c.reason), None)  # Z3 says "out of memory"
+    if memout is not None:
+        return Status.MEMOUT, (f"Z3 stopped: {memout.reason} after {memout.seconds:.1f} s; "
+                               f"the answer to {what} is undetermined")
+    if any(_timed_out(c) for c in unknown):
+        return Status.TIMEOUT, (f"Z3 could not decide {what} within {budget.seconds:g} s: "
+                                "the answer is undetermined")
+    stopped = next((c for c in unknown if c.reason == "canceled"), None)
+    if stopped is not None:  # stopped early, so not by the clock: say what happened
+        return Status.UNKNOWN, (f"Z3 stopped: canceled (memory limit?) after {stopped.seconds:.1f} s; "
+                                f"the answer to {what} is undetermined")
+    reasons = sorted({c.reason for c in unknown})
+    return Status.UNKNOWN, f"Z3 could not decide {what} ({'; '.join(reasons) or 'unknown'}): the answer is undetermined"
 
 
 def _premise_texts(enc: Encoded, names: list[str]) -> list[str]:
@@ -106,14 +129,15 @@ def _premise_texts(enc: Encoded, names: list[str]) -> list[str]:
 
 def decide(enc: Encoded, *, timeout: float = 10.0) -> Decision:
     """Decide the conclusion (True/False/Unknown) or the options; plain satisfiability otherwise."""
-    configure_z3()
     start = time.perf_counter()
+    budget = _Budget(timeout)
     if enc.conclusion is not None:
-        d = _decide_conclusion(enc, enc.conclusion, timeout)
+        d = _decide_conclusion(enc, enc.conclusion, budget)
     elif enc.options:
-        d = _decide_options(enc, timeout)
+        d = _decide_options(enc, budget)
     else:
-        d = _decide_sat(enc, timeout)
+        d = _decide_sat(enc, budget)
+    d.certificate["goal_texts"] = enc.goal_texts
     d.seconds = time.perf_counter() - start
     return d
 
@@ -132,33 +156,33 @@ def _cert(enc: Encoded, checks: dict[str, Check], core: list[str] | None = None,
     return cert
 
 
-def _decide_conclusion(enc: Encoded, goal: z3.BoolRef, timeout: float) -> Decision:
-    neg, pos = _entails(enc, goal, timeout)
+def _decide_conclusion(enc: Encoded, goal: z3.BoolRef, budget: _Budget) -> Decision:
+    neg, pos = _check(enc, z3.Not(goal), budget), _check(enc, goal, budget)
     checks = {"premises_and_not_conclusion": neg, "premises_and_conclusion": pos}
     if neg.result == "unsat" and pos.result == "unsat":
-        base = _check(enc, None, timeout)
+        base = _check(enc, None, budget)
         core = base.core if base.result == "unsat" else neg.core
         return Decision(Status.UNSOLVABLE, None, "the premises are inconsistent: they contradict each other",
-                        _cert(enc, checks, core), 0.0)
+                        _cert(enc, checks, core))
     if neg.result == "unsat" and pos.result != "unknown":
-        return Decision(Status.SOLVED, "True", "", _cert(enc, checks, neg.core, pos.model), 0.0)
+        return Decision(Status.SOLVED, "True", "", _cert(enc, checks, neg.core, pos.model))
     if pos.result == "unsat" and neg.result != "unknown":
-        return Decision(Status.SOLVED, "False", "", _cert(enc, checks, pos.core, neg.model), 0.0)
+        return Decision(Status.SOLVED, "False", "", _cert(enc, checks, pos.core, neg.model))
     if neg.result == "sat" and pos.result == "sat":
         cert = _cert(enc, checks)
         cert["model"] = pos.model
         cert["countermodel"] = neg.model
-        return Decision(Status.SOLVED, "Unknown", "", cert, 0.0)
-    status, msg = _undetermined(checks, "the conclusion")
-    return Decision(status, None, msg, _cert(enc, checks), 0.0)
+        return Decision(Status.SOLVED, "Unknown", "", cert)
+    status, msg = _undetermined(checks, "the conclusion", budget)
+    return Decision(status, None, msg, _cert(enc, checks))
 
 
-def _decide_options(enc: Encoded, timeout: float) -> Decision:
+def _decide_options(enc: Encoded, budget: _Budget) -> Decision:
     checks: dict[str, Check] = {}
     entailed: list[str] = []
     cores: dict[str, list[str]] = {}
     for letter, goal in enc.options.items():
-        c = _check(enc, z3.Not(goal), timeout)
+        c = _check(enc, z3.Not(goal), budget)
         checks[f"premises_and_not_option_{letter}"] = c
         if c.result == "unsat":
             entailed.append(letter)
@@ -170,25 +194,25 @@ def _decide_options(enc: Encoded, timeout: float) -> Decision:
         letter = entailed[0]
         cert["unsat_core"] = _premise_texts(enc, cores[letter])
         cert["unsat_core_names"] = cores[letter]
-        return Decision(Status.SOLVED, letter, "", cert, 0.0)
+        return Decision(Status.SOLVED, letter, "", cert)
     if undecided:
-        status, msg = _undetermined({k: checks[k] for k in undecided}, "every option")
-        return Decision(status, None, msg + f"; entailed so far: {', '.join(entailed) or 'none'}", cert, 0.0)
-    base = _check(enc, None, timeout)
+        status, msg = _undetermined({k: checks[k] for k in undecided}, "every option", budget)
+        return Decision(status, None, msg + f"; entailed so far: {', '.join(entailed) or 'none'}", cert)
+    base = _check(enc, None, budget)
     if base.result == "unsat":
         cert["unsat_core"] = _premise_texts(enc, base.core)
-        return Decision(Status.UNSOLVABLE, None, "the premises are inconsistent: every option follows", cert, 0.0)
+        return Decision(Status.UNSOLVABLE, None, "the premises are inconsistent: every option follows", cert)
     if not entailed:
-        return Decision(Status.UNKNOWN, None, "no option follows from the premises", cert, 0.0)
-    return Decision(Status.UNKNOWN, None, f"several options follow from the premises: {', '.join(entailed)}", cert, 0.0)
+        return Decision(Status.UNKNOWN, None, "no option follows from the premises", cert)
+    return Decision(Status.UNKNOWN, None, f"several options follow from the premises: {', '.join(entailed)}", cert)
 
 
-def _decide_sat(enc: Encoded, timeout: float) -> Decision:
-    c = _check(enc, None, timeout)
+def _decide_sat(enc: Encoded, budget: _Budget) -> Decision:
+    c = _check(enc, None, budget)
     checks = {"premises": c}
     if c.result == "sat":
-        return Decision(Status.SOLVED, "sat", "", _cert(enc, checks, model=c.model), 0.0)
+        return Decision(Status.SOLVED, "sat", "", _cert(enc, checks, model=c.model))
     if c.result == "unsat":
-        return Decision(Status.SOLVED, "unsat", "", _cert(enc, checks, c.core), 0.0)
-    status, msg = _undetermined(checks, "satisfiability")
-    return Decision(status, None, msg, _cert(enc, checks), 0.0)
+        return Decision(Status.SOLVED, "unsat", "", _cert(enc, checks, c.core))
+    status, msg = _undetermined(checks, "satisfiability", budget)
+    return Decision(status, None, msg, _cert(enc, checks))

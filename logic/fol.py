@@ -17,6 +17,7 @@ from logic.ast import (
     DEFAULT_SORT, And, Atom, BoolConst, Eq, Formula, Iff, Implies, Not, Or, Pos, Program, Quant,
     Statement, Term, Xor,
 )
+from logic.depth import MAX_DEPTH, check_parens, check_tree, no_recursion_error
 from nesy.errors import TranslationError
 
 __all__ = ["parse_program", "parse_formula", "split_comment", "fol_parser", "syntax_error"]
@@ -143,22 +144,27 @@ def syntax_error(e: UnexpectedInput, line_no: int, code: str, parser: Lark | Non
     return TranslationError(f"line {line_no}: {e}", line=line_no, col=col)
 
 
-def parse_formula(code: str, line_no: int = 1) -> Formula:
+def parse_formula(code: str, line_no: int = 1, max_depth: int = MAX_DEPTH) -> Formula:
     """Parse one formula (no ``premise:`` prefix), e.g. for a single translated sentence."""
-    tree = _parse_line(f"conclusion: {code}", line_no, offset=len("conclusion: "))
-    return _ToAst(line_no).transform(tree).children[0]
+    tree = _parse_line(f"conclusion: {code}", line_no, max_depth, offset=len("conclusion: "))
+    with no_recursion_error(max_depth, line_no):
+        return _ToAst(line_no).transform(tree).children[0]
 
 
-def _parse_line(code: str, line_no: int, offset: int = 0) -> Tree:
+def _parse_line(code: str, line_no: int, max_depth: int, offset: int = 0) -> Tree:
+    """One line's tree, refused before any recursive pass when nested beyond ``max_depth``."""
+    check_parens(code[offset:], line_no, max_depth)
     try:
-        return fol_parser().parse(code)
+        tree = fol_parser().parse(code)
     except UnexpectedInput as e:
         if offset and getattr(e, "column", None):
             e.column = max(1, int(e.column) - offset)
         raise syntax_error(e, line_no, code[offset:]) from None
+    check_tree(tree, line_no, max_depth)
+    return tree
 
 
-def parse_program(text: str) -> Program:
+def parse_program(text: str, max_depth: int = MAX_DEPTH) -> Program:
     """Parse a whole program; declaration clashes are errors here, the rest is lint's job."""
     prog = Program()
     auto = 0
@@ -166,7 +172,7 @@ def parse_program(text: str) -> Program:
         code, gloss = split_comment(raw)
         if not code.strip():
             continue
-        tree = _parse_line(code, line_no)
+        tree = _parse_line(code, line_no, max_depth)
         kind = tree.data
         items = tree.children
         if kind == "sort_decl":
@@ -188,7 +194,8 @@ def parse_program(text: str) -> Program:
                 sorts = (DEFAULT_SORT,) * int(items[1])
             prog.preds[str(name)] = (sorts, _pos(name, line_no))
         else:
-            node = _ToAst(line_no).transform(tree)
+            with no_recursion_error(max_depth, line_no):
+                node = _ToAst(line_no).transform(tree)
             body = code.split(":", 1)[1].strip()
             if kind == "premise":
                 auto += 1

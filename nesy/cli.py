@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from enum import Enum
+
 import typer
 from rich.console import Console
 
@@ -33,6 +35,23 @@ def main(
     """nesy command line."""
 
 
+class Kind(str, Enum):
+    planning = "planning"
+    logic = "logic"
+    kg = "kg"
+
+
+class Mode(str, Enum):
+    ours = "ours"
+    baseline = "baseline"
+
+
+def _positive(value: Optional[float]) -> Optional[float]:
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"{value:g} is not a positive number of seconds")
+    return value
+
+
 def _fail(e: NesyError) -> None:
     console.print(f"[red]error[/red] ({e.kind}): {e}")
     raise typer.Exit(2)
@@ -41,14 +60,14 @@ def _fail(e: NesyError) -> None:
 @app.command()
 def ask(
     text: str = typer.Argument(..., help="The problem in natural language."),
-    kind: Optional[str] = typer.Option(None, help="planning | logic | kg (detected when absent)."),
+    kind: Optional[Kind] = typer.Option(None, help="The formalism (detected when absent)."),
     llm: Optional[str] = typer.Option(None, help="embedded | URL of an OpenAI-compatible server."),
     domain: Optional[str] = typer.Option(None, help="Planning: a bundled domain name or a domain.pddl path."),
     kb: Optional[str] = typer.Option(None, help="KG: a bundled knowledge graph (nations, kinships, umls)."),
-    mode: str = typer.Option("ours", help="ours | baseline (the published method's prompting)."),
-    samples: int = typer.Option(1, help="Sample k translations and vote on the answers."),
-    repairs: int = typer.Option(2, help="Repair rounds fed with parser/solver errors."),
-    timeout: Optional[float] = typer.Option(None, help="Solver time limit in seconds."),
+    mode: Mode = typer.Option(Mode.ours, help="ours, or baseline (the published method's prompting)."),
+    samples: int = typer.Option(1, min=1, help="Sample k translations and vote on the answers."),
+    repairs: int = typer.Option(2, min=0, help="Repair rounds fed with parser/solver errors."),
+    timeout: Optional[float] = typer.Option(None, callback=_positive, help="Solver time limit in seconds."),
     polish: bool = typer.Option(False, help="Let the LLM rewrite the explanation as fluent prose."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
 ) -> None:
@@ -62,15 +81,14 @@ def ask(
         context.update({"domain_pddl": p.read_text()} if p.is_file() else {"domain": domain})
     if kb:
         context["kb"] = kb
-    if kind == "planning" and not context:
+    if kind is Kind.planning and not context:
         context["domain"] = "blocksworld"
     reasoner = Reasoner(llm=llm, settings=settings)
-    opts = TranslateOptions(mode=mode, samples=samples, repairs=repairs, polish=polish)  # type: ignore[arg-type]
+    opts = TranslateOptions(mode=mode.value, samples=samples, repairs=repairs, polish=polish)
+    problem = Problem(text=text, kind=kind.value if kind else None, context=context)
     try:
         with console.status("translating and solving…"):
-            result = asyncio.run(
-                reasoner.asolve(Problem(text=text, kind=kind, context=context), opts, timeout=timeout)  # type: ignore[arg-type]
-            )
+            result = asyncio.run(reasoner.asolve(problem, opts, timeout=timeout))
     except NesyError as e:
         _fail(e)
         return
@@ -95,7 +113,7 @@ def generate(
     prompt: str = typer.Argument(..., help="A prompt for the raw model."),
     llm: Optional[str] = typer.Option(None, help="embedded | URL."),
     grammar: Optional[Path] = typer.Option(None, help="A GBNF grammar file constraining the output."),
-    max_tokens: int = typer.Option(128),
+    max_tokens: int = typer.Option(128, min=1),
 ) -> None:
     """Ask the LLM directly (optionally under a GBNF grammar): a smoke test of the LLM layer."""
     from nesy.llm.factory import make_llm

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import re
-
+import threading
+from collections import OrderedDict
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +19,7 @@ from nesy.backend import Context
 from nesy.settings import Settings
 from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
+from nesy.sandbox import Sandbox
 from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
 
 from nesy.translate import tokens
@@ -25,7 +27,7 @@ from planners.domains import DOMAINS, BundledDomain, bundled_domain
 from planners.grammar import problem_grammar
 from planners.lint import check_contradictions, check_fact, check_goal_not_true
 from planners.pddl import DomainModel, ParsedProblem, parse_domain, parse_problem, split_domain_and_problem
-from planners.solving import ENGINE_NAMES, solve_pddl
+from planners.solving import ENGINE_NAMES, WORKER_MODULE, solve_pddl
 from planners.translation import PlanningTask, translate_baseline, translate_ours
 from planners.validate import validate_plan
 from planners.verbalize import verbalize_plan
@@ -56,7 +58,11 @@ class PlanningBackend:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.memory_mb = self.settings.solve_memory_mb  # the server's cap; a request may ask for less
-        self._domains: dict[str, DomainModel] = {}  # parsed domains by content hash
+        # builds no process until the first solve
+        self.sandbox = Sandbox(WORKER_MODULE, spares=self.settings.sandbox_spares, memory_mb=self.memory_mb)
+        # parsed domains by content hash, least recently used first: clients can send any number of domains
+        self._domains: OrderedDict[str, DomainModel] = OrderedDict()
+        self._domains_lock = threading.Lock()
 
     # -- contract ----------------------------------------------------------------------
 
@@ -105,7 +111,7 @@ class PlanningBackend:
                 "example_nl": example_nl,
                 "example_pddl": example_pddl,
                 "engine": engine,
-                "memory_mb": min(int(c.get("memory_mb") or self.memory_mb), self.memory_mb),
+                "memory_mb": self.sandbox.memory_limit(c.get("memory_mb")),
             },
             vocabulary={
                 "predicates": sorted(domain.predicates),
@@ -149,8 +155,9 @@ class PlanningBackend:
             parsed.text,
             engine=ctx.data.get("engine", "auto"),
             timeout=timeout,
-            memory_mb=ctx.data.get("memory_mb", self.memory_mb),
+            memory_mb=ctx.data.get("memory_mb"),
             relax_names=relax,
+            sandbox=self.sandbox,
         )
 
     def verbalize(self, s: Solution, ctx: Context) -> str:
@@ -182,9 +189,17 @@ class PlanningBackend:
 
     def _domain(self, text: str) -> DomainModel:
         key = hashlib.sha256(text.encode()).hexdigest()
-        if key not in self._domains:
-            self._domains[key] = parse_domain(text)
-        return self._domains[key]
+        with self._domains_lock:
+            if key in self._domains:
+                self._domains.move_to_end(key)
+                return self._domains[key]
+        domain = parse_domain(text)  # outside the lock: a slow parse does not hold up other requests
+        with self._domains_lock:
+            self._domains[key] = domain
+            self._domains.move_to_end(key)
+            while len(self._domains) > max(0, self.settings.domain_cache_size):
+                self._domains.popitem(last=False)
+        return domain
 
     def _lint(self, parsed: ParsedProblem, bundled: BundledDomain | None) -> None:
         for f in [*parsed.init, *parsed.goal]:

@@ -1,23 +1,21 @@
-"""The solver subprocess: ``python -m planners.worker`` reads jobs as JSON, prints results as JSON.
+"""The solver subprocess: ``python -m planners.worker``, run by a ``nesy.sandbox.Sandbox``.
 
 One process per solve (or per batch of sequential solves) because unified-planning is not
 thread-safe and Fast Downward writes intermediate files into the working directory; the
-parent gives every worker its own temporary directory, a memory limit and a kill deadline.
+sandbox gives every worker its own temporary directory, a memory limit and a kill deadline.
 
-Protocol: stdin holds ``{"memory_mb": int, "jobs": [{"domain", "problem", "engine", "timeout"}]}``.
-The worker prints ``{"ready": true}`` once imports are done (the parent starts the clock
-then), and one JSON line per job.
+A job is ``{"domain", "problem", "engine", "timeout", "relax_names"}``; its answer is the
+planner's outcome as JSON (see ``solving.outcome_to_solution``).
 """
 
 from __future__ import annotations
 
-import errno
-import json
 import resource
-import sys
 import time
 import warnings
 from typing import Any
+
+from nesy.sandbox import serve_jobs
 
 # engine name -> (UP engine name, wants optimal plans)
 ENGINES: dict[str, tuple[str, bool]] = {
@@ -29,12 +27,6 @@ ENGINES: dict[str, tuple[str, bool]] = {
     "enhsp-opt": ("enhsp-opt", True),
 }
 OPTIMAL_SHARE = 0.5  # the portfolio's budget share for optimal search
-
-
-def _limit_memory(mb: int) -> None:
-    if mb > 0:
-        limit = mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _plan_strings(plan: Any) -> list[str]:
@@ -111,30 +103,19 @@ def _solve_job(job: dict[str, Any]) -> dict[str, Any]:
     else:
         out = _run_engine(problem, engine, timeout)
     out["parse_seconds"] = parse_s
+    # the limit as this process sees it: the caller's proof of what the solve ran under
+    out["memory_mb"] = resource.getrlimit(resource.RLIMIT_AS)[0] // (1024 * 1024)
     return out
 
 
-def main() -> None:
-    # Import before reading the job: a spare worker waits here, warm, until it gets one.
-    import unified_planning.shortcuts  # noqa: F401 - warm the import before the clock starts
+def _warm() -> None:
+    # a spare worker does these imports while it waits, before the clock starts
+    import unified_planning.shortcuts  # noqa: F401
     import up_fast_downward  # noqa: F401
 
-    request = json.loads(sys.stdin.read())
 
-    # the limit bounds the search (and the planner processes, which inherit it), not our imports
-    _limit_memory(int(request.get("memory_mb", 0)))
-    print(json.dumps({"ready": True}), flush=True)
-    for job in request["jobs"]:
-        try:
-            out = _solve_job(job)
-        except MemoryError:
-            out = {"error": "MemoryError", "message": "memory limit reached"}
-        except OSError as e:
-            kind = "MemoryError" if e.errno == errno.ENOMEM else type(e).__name__
-            out = {"error": kind, "message": str(e)[:2000]}
-        except Exception as e:  # noqa: BLE001 - reported to the parent as a status, never lost
-            out = {"error": type(e).__name__, "message": str(e)[:2000]}
-        print(json.dumps(out), flush=True)
+def main() -> None:
+    serve_jobs(_solve_job, _warm)
 
 
 if __name__ == "__main__":

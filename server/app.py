@@ -19,7 +19,7 @@ from nesy.settings import Settings
 from server.errors import install_error_handlers
 from server.jobs import JobRunner, JobStore
 from server.metrics import Metrics
-from server.middleware import APIKeyMiddleware, BodySizeLimitMiddleware, ConcurrencyLimitMiddleware, MetricsMiddleware
+from server.middleware import APIKeyMiddleware, ConcurrencyLimitMiddleware, MetricsMiddleware, RequestBodyMiddleware
 from server.routers import formal, jobs, meta, solve
 from server.state import AppState
 
@@ -61,9 +61,10 @@ def build_app(settings: Settings, *, reasoner: Reasoner | None = None, job_worke
     install_error_handlers(app)
     for router in (solve.router, formal.router, jobs.router, meta.router):
         app.include_router(router)
-    # Added innermost first: body size → concurrency → API keys → metrics (outermost, counts refusals too).
-    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes, metrics=metrics)
+    # Added innermost first: concurrency → body → API keys → metrics (outermost, counts refusals too).
+    # The body is read before the slot is taken, so slow clients never hold one.
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests, metrics=metrics)
+    app.add_middleware(RequestBodyMiddleware, limit=settings.max_body_bytes, timeout=settings.body_timeout, metrics=metrics)
     app.add_middleware(APIKeyMiddleware, keys=list(settings.api_keys))
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -13,7 +13,9 @@ __all__ = ["register"]
 
 
 def _settings(llm: Optional[str], jobs_db: Optional[Path]) -> Settings:
-    updates: dict[str, object] = {}
+    # A server never trains a KG's link predictor inside a request: one client would hold a
+    # worker for minutes; the backend trains in the background and answers 503 until ready.
+    updates: dict[str, object] = {"kg_train_in_request": False}
     if llm:
         updates["llm"] = llm
     if jobs_db:

@@ -4,22 +4,29 @@ A job's items are expanded and stored when it is created, so a restart needs nei
 the suite nor the request again. Finishing an item is ``UPDATE ... WHERE state =
 'pending'``, so an item that was in flight when the server died runs again after the
 restart but is recorded exactly once; finished items are never touched again.
+
+Jobs belong to the API key that created them (stored as a hash, never the key): another
+key's job does not exist for it. Limits: ``max_job_items`` per job (checked before a suite
+is generated) and ``max_queued_items_per_key`` pending items per owner. The store's calls
+block (one connection, one lock): async code runs them with ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nesy.errors import NesyError, UnknownResourceError
+from nesy.errors import InputTooLargeError, NesyError, UnknownResourceError
 from nesy.reasoner import Reasoner
 from nesy.types import Gold, Problem
 
@@ -28,9 +35,14 @@ from server.errors import InvalidRequestError
 from server.metrics import Metrics
 from server.schemas import JobOut, JobRequest, SolveOptions, SolveResponse, jsonable
 
-__all__ = ["JobStore", "JobRunner", "expand_items"]
+__all__ = [
+    "JobStore", "JobRunner", "QuotaExceededError", "expand_items", "job_size", "check_job_size", "owner_of", "ANONYMOUS",
+]
 
 log = logging.getLogger("nesy.server.jobs")
+
+# The one owner of every job when the server runs without API keys.
+ANONYMOUS = "anonymous"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -41,7 +53,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     total INTEGER NOT NULL,
     created REAL NOT NULL,
     finished REAL,
-    message TEXT NOT NULL DEFAULT ''
+    message TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT 'anonymous'  -- owner_of(the creating API key)
 );
 CREATE TABLE IF NOT EXISTS items (
     job_id TEXT NOT NULL REFERENCES jobs(id),
@@ -56,9 +69,24 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_pending ON items(job_id, state);
 """
 
+_ACTIVE = "('queued', 'running')"
+_RESULTS_PAGE = 200
+
+
+def owner_of(api_key: str | None) -> str:
+    """The owner recorded for jobs created with ``api_key``: its SHA-256, so the database never holds a key."""
+    return hashlib.sha256(api_key.encode()).hexdigest() if api_key else ANONYMOUS
+
+
+class QuotaExceededError(NesyError):
+    """An API key has too many items queued; it may submit again as its jobs finish."""
+
+    kind = "quota_exceeded"
+    http_status = 429
+
 
 class JobStore:
-    """SQLite access; one connection guarded by a lock (writes are small and rare)."""
+    """SQLite access; one connection guarded by a lock. Every method blocks: call it off the event loop."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -71,32 +99,66 @@ class JobStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+            if "owner" not in columns:  # a database written before jobs had owners
+                self._db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT 'anonymous'")
+            self._db.execute("CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, status)")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def create(self, items: list[dict[str, Any]], options: SolveOptions, spec: dict[str, Any]) -> str:
-        job_id = uuid.uuid4().hex[:16]
+    def _queued(self, owner: str) -> int:
+        (n,) = self._db.execute(
+            f"SELECT COUNT(*) FROM items JOIN jobs ON jobs.id = items.job_id "
+            f"WHERE jobs.owner = ? AND jobs.status IN {_ACTIVE} AND items.state = 'pending'",
+            (owner,),
+        ).fetchone()
+        return n
+
+    def _check_quota(self, owner: str, adding: int, limit: int) -> None:
+        queued = self._queued(owner)
+        if queued + adding > limit:
+            raise QuotaExceededError(
+                f"this API key has {queued} items queued; {adding} more would exceed the limit of {limit} "
+                "queued items per key: wait for its jobs to finish or cancel some",
+                stage="jobs", queued=queued, limit=limit,
+            )
+
+    def check_quota(self, owner: str, adding: int, limit: int) -> None:
+        """Raise QuotaExceededError if ``owner`` may not queue ``adding`` more items."""
         with self._lock:
-            self._db.execute("BEGIN")
-            self._db.execute(
-                "INSERT INTO jobs (id, status, options, spec, total, created) VALUES (?, 'queued', ?, ?, ?, ?)",
-                (job_id, options.model_dump_json(), json.dumps(spec), len(items), time.time()),
-            )
-            self._db.executemany(
-                "INSERT INTO items (job_id, idx, item, state) VALUES (?, ?, ?, 'pending')",
-                [(job_id, i, json.dumps(it)) for i, it in enumerate(items)],
-            )
+            self._check_quota(owner, adding, limit)
+
+    def create(
+        self, items: list[dict[str, Any]], options: SolveOptions, spec: dict[str, Any], *, owner: str, max_queued: int
+    ) -> str:
+        """Store a job and its items, checking the owner's quota in the same transaction."""
+        job_id = uuid.uuid4().hex[:16]
+        rows = [(job_id, i, json.dumps(it)) for i, it in enumerate(items)]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._check_quota(owner, len(items), max_queued)
+                self._db.execute(
+                    "INSERT INTO jobs (id, status, options, spec, total, created, owner) VALUES (?, 'queued', ?, ?, ?, ?, ?)",
+                    (job_id, options.model_dump_json(), json.dumps(spec), len(items), time.time(), owner),
+                )
+                self._db.executemany("INSERT INTO items (job_id, idx, item, state) VALUES (?, ?, ?, 'pending')", rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._db.execute("COMMIT")
         return job_id
 
-    def get(self, job_id: str) -> JobOut:
+    def get(self, job_id: str, owner: str | None = None) -> JobOut:
+        """The job; 404 if it does not exist or (``owner`` given) belongs to someone else."""
         with self._lock:
             row = self._db.execute(
-                "SELECT id, status, total, created, finished, message FROM jobs WHERE id = ?", (job_id,)
+                "SELECT id, status, total, created, finished, message, owner FROM jobs WHERE id = ?", (job_id,)
             ).fetchone()
-            if row is None:
+            if row is None or (owner is not None and row[6] != owner):
+                # The same answer for both: a job id must not reveal that another key's job exists.
                 raise UnknownResourceError(f"no job {job_id!r}", stage="jobs", symbol=job_id)
             per_state = dict(
                 self._db.execute("SELECT state, COUNT(*) FROM items WHERE job_id = ? GROUP BY state", (job_id,)).fetchall()
@@ -117,32 +179,31 @@ class JobStore:
             (raw,) = self._db.execute("SELECT options FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return SolveOptions.model_validate_json(raw)
 
-    def status(self, job_id: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT status FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return row[0] if row else None
-
     def set_status(self, job_id: str, status: str, message: str = "", *, only_if_active: bool = False) -> bool:
         finished = time.time() if status in ("done", "cancelled", "failed") else None
         sql = "UPDATE jobs SET status = ?, message = ?, finished = ? WHERE id = ?"
         if only_if_active:
-            sql += " AND status IN ('queued', 'running')"
+            sql += f" AND status IN {_ACTIVE}"
         with self._lock:
             return self._db.execute(sql, (status, message, finished, job_id)).rowcount > 0
 
-    def active_jobs(self) -> list[str]:
+    def active_jobs(self) -> list[tuple[str, str]]:
+        """(job id, owner) of unfinished jobs, oldest first."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT id, owner FROM jobs WHERE status IN {_ACTIVE} ORDER BY created").fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def pending_indexes(self, job_id: str) -> list[int]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created"
+                "SELECT idx FROM items WHERE job_id = ? AND state = 'pending' ORDER BY idx", (job_id,)
             ).fetchall()
         return [r[0] for r in rows]
 
-    def pending_items(self, job_id: str) -> list[tuple[int, dict[str, Any]]]:
+    def item(self, job_id: str, idx: int) -> dict[str, Any]:
         with self._lock:
-            rows = self._db.execute(
-                "SELECT idx, item FROM items WHERE job_id = ? AND state = 'pending' ORDER BY idx", (job_id,)
-            ).fetchall()
-        return [(i, json.loads(raw)) for i, raw in rows]
+            (raw,) = self._db.execute("SELECT item FROM items WHERE job_id = ? AND idx = ?", (job_id, idx)).fetchone()
+        return json.loads(raw)
 
     def finish_item(self, job_id: str, idx: int, state: str, outcome: str, result: dict[str, Any]) -> bool:
         """Record an item once; False if it was already recorded."""
@@ -155,18 +216,35 @@ class JobStore:
             )
             return cur.rowcount > 0
 
-    def results(self, job_id: str) -> Iterator[str]:
-        self.get(job_id)  # 404 for unknown jobs
+    def results_page(self, job_id: str, after: int) -> list[tuple[int, str]]:
+        """Finished items' result lines with index > ``after``, in order: /results streams pages,
+        so a large job is never held in memory whole."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT result FROM items WHERE job_id = ? AND state != 'pending' ORDER BY idx", (job_id,)
+            return self._db.execute(
+                "SELECT idx, result FROM items WHERE job_id = ? AND idx > ? AND state != 'pending' ORDER BY idx LIMIT ?",
+                (job_id, after, _RESULTS_PAGE),
             ).fetchall()
-        for (line,) in rows:
-            yield line + "\n"
 
 
-def expand_items(req: JobRequest) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """A job request as stored rows: one dict per item, plus a summary of what was asked."""
+def job_size(req: JobRequest) -> int | None:
+    """The item count a request declares before anything is generated (None: a suite's default size)."""
+    return len(req.problems) if req.problems is not None else req.size
+
+
+def check_job_size(n: int, limit: int, field_name: str) -> None:
+    """413 naming the count and the limit."""
+    if n > limit:
+        raise InputTooLargeError(
+            f"a job of {n} items exceeds this server's limit of {limit} items per job; split it into smaller jobs",
+            stage="jobs", symbol=field_name, limit=limit,
+        )
+
+
+def expand_items(req: JobRequest, max_items: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A job request as stored rows: one dict per item, plus a summary of what was asked.
+
+    Callers check ``job_size(req)`` first, so that an oversized request costs nothing; a suite's
+    default size is only known here."""
     if (req.suite is None) == (req.problems is None):
         raise InvalidRequestError("give either suite (a benchmark suite name) or problems (a list), not both", stage="jobs")
     if req.problems is not None:
@@ -185,6 +263,7 @@ def expand_items(req: JobRequest) -> tuple[list[dict[str, Any]], dict[str, Any]]
     except ImportError as e:
         raise UnknownResourceError(f"benchmark suites are unavailable here: {e}", stage="jobs") from e
     suite = load_suite(req.suite, size=req.size, seed=req.seed)  # type: ignore[arg-type]
+    check_job_size(len(suite.items), max_items, "size")
     items = [
         {
             "id": it.id,
@@ -200,8 +279,22 @@ def expand_items(req: JobRequest) -> tuple[list[dict[str, Any]], dict[str, Any]]
     return items, {"suite": req.suite, "size": req.size, "seed": req.seed}
 
 
+@dataclass
+class _Job:
+    id: str
+    owner: str
+    options: SolveOptions
+    pending: deque[int]
+    in_flight: set[asyncio.Task[None]] = field(default_factory=set)
+    started: bool = False
+    cancelled: bool = False
+
+
 class JobRunner:
-    """Works through active jobs in creation order, ``workers`` items at a time."""
+    """Runs job items ``workers`` at a time, round-robin across owners (API keys): one key's
+    backlog delays another key's next item by at most one item per owner with work, never by
+    the whole backlog. An owner's own jobs run in creation order. Only item indexes are held
+    in memory; each item is read from the store when it runs."""
 
     def __init__(self, store: JobStore, reasoner: Reasoner, metrics: Metrics, *, workers: int = 2) -> None:
         self.store = store
@@ -210,6 +303,9 @@ class JobRunner:
         self.workers = max(1, workers)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._jobs: dict[str, _Job] = {}
+        self._owners: deque[str] = deque()  # owners with queued items; the next to serve first
+        self._owner_jobs: dict[str, deque[str]] = {}  # owner -> its job ids with queued items, oldest first
 
     def start(self) -> None:
         """Idempotent; also resumes the jobs a previous process left unfinished."""
@@ -218,7 +314,21 @@ class JobRunner:
         self._wake.set()
 
     def notify(self) -> None:
+        """New jobs are in the store."""
         self.start()
+
+    def cancel(self, job_id: str) -> None:
+        """Forget a job that is no longer active in the store: its queued items are dropped and its
+        running ones cancelled (their solvers stop); finished items stay."""
+        job = self._jobs.pop(job_id, None)
+        if job is None:
+            return
+        job.cancelled = True
+        job.pending.clear()
+        current = asyncio.current_task()
+        for task in list(job.in_flight):
+            if task is not current:
+                task.cancel()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -230,40 +340,91 @@ class JobRunner:
             self._task = None
 
     async def _loop(self) -> None:
-        while True:
-            self._wake.clear()
-            for job_id in self.store.active_jobs():
-                try:
-                    await self._run_job(job_id)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as e:  # never let one job stop the runner
-                    log.exception("job %s failed", job_id)
-                    self.store.set_status(job_id, "failed", f"{type(e).__name__}: {e}", only_if_active=True)
-            if not self.store.active_jobs():
-                await self._wake.wait()
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                if self._wake.is_set():
+                    self._wake.clear()
+                    try:
+                        await self._refresh()
+                    except Exception:  # the store failed: keep serving what is loaded, retry on the next wake
+                        log.exception("could not load jobs")
+                while len(running) < self.workers and (picked := self._pick()) is not None:
+                    job, idx = picked
+                    task = asyncio.create_task(self._process(job, idx))
+                    job.in_flight.add(task)
+                    task.add_done_callback(job.in_flight.discard)  # also when cancelled before it ran
+                    running.add(task)
+                waiter = asyncio.create_task(self._wake.wait())
+                done, _ = await asyncio.wait(running | {waiter}, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                running -= done
+        finally:
+            for task in running:
+                task.cancel()
 
-    async def _run_job(self, job_id: str) -> None:
-        if not self.store.set_status(job_id, "running", only_if_active=True):
+    async def _refresh(self) -> None:
+        """Load active jobs the runner does not know yet (new ones, or left by a previous process)."""
+        for job_id, owner in await asyncio.to_thread(self.store.active_jobs):
+            if job_id in self._jobs:
+                continue
+            options = await asyncio.to_thread(self.store.options, job_id)
+            pending = deque(await asyncio.to_thread(self.store.pending_indexes, job_id))
+            if not pending:  # every item finished before a crash
+                await asyncio.to_thread(self.store.set_status, job_id, "done", only_if_active=True)
+                continue
+            self._jobs[job_id] = _Job(job_id, owner, options, pending)
+            if owner not in self._owner_jobs:
+                self._owner_jobs[owner] = deque()
+                self._owners.append(owner)
+            self._owner_jobs[owner].append(job_id)
+
+    def _pick(self) -> tuple[_Job, int] | None:
+        """The next item of the owner whose turn it is; that owner then goes to the back."""
+        while self._owners:
+            owner = self._owners[0]
+            queue = self._owner_jobs[owner]
+            while queue and not ((job := self._jobs.get(queue[0])) is not None and job.pending):
+                queue.popleft()  # drained or cancelled
+            if not queue:
+                self._owners.popleft()
+                del self._owner_jobs[owner]
+                continue
+            job = self._jobs[queue[0]]
+            self._owners.rotate(-1)
+            return job, job.pending.popleft()
+        return None
+
+    async def _process(self, job: _Job, idx: int) -> None:
+        task = asyncio.current_task()
+        try:
+            if not job.started:
+                job.started = True
+                if not await asyncio.to_thread(self.store.set_status, job.id, "running", only_if_active=True):
+                    self.cancel(job.id)  # cancelled (or finished) since it was loaded
+                    return
+            item = await asyncio.to_thread(self.store.item, job.id, idx)
+            state, outcome, result = await self._run_item(item, job.options)
+            result = {"idx": idx, **{k: item.get(k) for k in ("id", "signature", "split") if item.get(k)}, **result}
+            if await asyncio.to_thread(self.store.finish_item, job.id, idx, state, outcome, result):
+                self.metrics.job_items.labels(state).inc()
+        except asyncio.CancelledError:
+            if not job.cancelled:
+                raise  # the runner is stopping; the item stays pending and runs after a restart
             return
-        options = self.store.options(job_id)
-        queue: asyncio.Queue[tuple[int, dict[str, Any]]] = asyncio.Queue()
-        for entry in self.store.pending_items(job_id):
-            queue.put_nowait(entry)
-
-        async def worker() -> None:
-            while not queue.empty():
-                if self.store.status(job_id) != "running":
-                    return  # cancelled
-                idx, item = queue.get_nowait()
-                state, outcome, result = await self._run_item(item, options)
-                result = {"idx": idx, **{k: item.get(k) for k in ("id", "signature", "split") if item.get(k)}, **result}
-                if self.store.finish_item(job_id, idx, state, outcome, result):
-                    self.metrics.job_items.labels(state).inc()
-
-        await asyncio.gather(*(worker() for _ in range(self.workers)))
-        if not self.store.pending_items(job_id):
-            self.store.set_status(job_id, "done", only_if_active=True)
+        except Exception as e:  # the store failed: never let one job stop the runner
+            log.exception("job %s failed", job.id)
+            await asyncio.to_thread(
+                self.store.set_status, job.id, "failed", f"internal error ({type(e).__name__}); see the server log",
+                only_if_active=True,
+            )
+            self.cancel(job.id)
+            return
+        finally:
+            job.in_flight.discard(task)  # type: ignore[arg-type]
+        if not job.pending and not job.in_flight and self._jobs.get(job.id) is job:
+            del self._jobs[job.id]
+            await asyncio.to_thread(self.store.set_status, job.id, "done", only_if_active=True)
 
     async def _run_item(self, item: dict[str, Any], options: SolveOptions) -> tuple[str, str, dict[str, Any]]:
         """Solve one item; failures become an error record, never an exception."""
@@ -278,7 +439,8 @@ class JobRunner:
             problem = Problem(text=item["text"], kind=item.get("kind"), context=item.get("context", {}), id=item.get("id"))
             gold = Gold.model_validate(item["gold"]) if item.get("gold") else None
             t = service.cap_timeout(self.reasoner, options.timeout)
-            result = await self.reasoner.asolve(problem, options.translate_options(), gold=gold, timeout=t)
+            opts = service.translate_options(self.reasoner, options)
+            result = await self.reasoner.asolve(problem, opts, gold=gold, timeout=t)
             wire = SolveResponse.from_result(result)
             out = {**wire.model_dump(mode="json"), "scores": jsonable(result.scores)}
             if result.solution is None:
@@ -290,5 +452,7 @@ class JobRunner:
         except NesyError as e:
             return "error", e.kind, {"error": e.to_dict()}
         except Exception as e:
+            # Foreign exception text may carry paths or library internals: the type only; the log has the rest.
             log.exception("job item failed")
-            return "error", "internal_error", {"error": {"type": "internal_error", "message": f"{type(e).__name__}: {e}"}}
+            message = f"internal error ({type(e).__name__}); see the server log"
+            return "error", "internal_error", {"error": {"type": "internal_error", "message": message}}

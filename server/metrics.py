@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from server.schemas import TraceOut
 
-__all__ = ["Metrics", "CONTENT_TYPE_LATEST"]
+__all__ = ["Metrics", "CONTENT_TYPE_LATEST", "STAGES", "stage_label"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+
+# Every stage label the server exports. Stage names carry per-clause indexes, repair rounds
+# and statement labels ("translate.clause3.repair1", "translate.option B"), so labelling by
+# the raw name would let one long text add a series per clause.
+STAGES = frozenset({
+    "detect", "context", "parse", "solve", "verbalize", "polish", "link",
+    "translate", "translate.whole", "translate.objects", "translate.clause", "translate.assemble",
+    "translate.program", "translate.declarations", "translate.form", "translate.premise",
+    "translate.conclusion", "translate.constraint", "translate.option",
+    "other",
+})
+_VARIANT = re.compile(r"(\.repair\d+)+$|\d+$|\s.*$")
+
+
+def stage_label(name: str) -> str:
+    """The base name of a stage ("translate.clause3.repair1" -> "translate.clause"); unknown -> "other"."""
+    base = name
+    while (stripped := _VARIANT.sub("", base, count=1)) != base:
+        base = stripped
+    return base if base in STAGES else "other"
 
 
 class Metrics:
@@ -31,7 +53,7 @@ class Metrics:
 
     def observe_trace(self, trace: TraceOut) -> None:
         for s in trace.stages:
-            self.stage_seconds.labels(s.name).observe(s.seconds)
+            self.stage_seconds.labels(stage_label(s.name)).observe(s.seconds)
         if trace.prompt_tokens:
             self.llm_tokens.labels("prompt").inc(trace.prompt_tokens)
         if trace.completion_tokens:

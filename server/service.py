@@ -12,7 +12,7 @@ from typing import Any
 
 from nesy.errors import InputTooLargeError
 from nesy.reasoner import Reasoner
-from nesy.types import Problem, Solution, Stage, Status, Trace
+from nesy.types import Problem, Solution, Stage, Status, Trace, TranslateOptions
 
 from server.errors import SolverTimeoutError
 from server.schemas import (
@@ -22,6 +22,7 @@ from server.schemas import (
     LogicRequest,
     PlanRequest,
     SolutionOut,
+    SolveOptions,
     SolveRequest,
     SolveResponse,
     TraceOut,
@@ -29,7 +30,9 @@ from server.schemas import (
     TranslateResponse,
 )
 
-__all__ = ["solve", "translate", "plan", "logic", "kg_query", "solve_formal", "check_text", "cap_timeout"]
+__all__ = [
+    "solve", "translate", "plan", "logic", "kg_query", "solve_formal", "check_text", "cap_timeout", "translate_options",
+]
 
 
 def check_text(reasoner: Reasoner, **fields: str | None) -> None:
@@ -48,6 +51,14 @@ def check_text(reasoner: Reasoner, **fields: str | None) -> None:
 def cap_timeout(reasoner: Reasoner, timeout: float | None) -> float:
     s = reasoner.settings
     return min(s.solve_timeout if timeout is None else timeout, s.max_timeout)
+
+
+def translate_options(reasoner: Reasoner, options: SolveOptions) -> TranslateOptions:
+    """The client's options with its work multipliers clamped by the server's settings (the
+    schema's ceilings are static; the configured ones may be lower)."""
+    s = reasoner.settings
+    opts = options.translate_options()
+    return opts.model_copy(update={"samples": min(opts.samples, s.max_samples), "repairs": min(opts.repairs, s.max_repairs)})
 
 
 def _raise_on_timeout(sol: Solution, timeout: float, **extra: Any) -> None:
@@ -86,10 +97,11 @@ async def logic(reasoner: Reasoner, req: LogicRequest) -> FormalResponse:
 
 async def kg_query(reasoner: Reasoner, req: KGQueryRequest) -> FormalResponse:
     check_text(reasoner, query=req.query)
-    resp = await solve_formal(reasoner, "kg", req.query, req.context(), req.timeout)
-    if isinstance(resp.solution.answer, list) and len(resp.solution.answer) > req.top_k:
+    top_k = min(req.top_k, reasoner.settings.max_top_k)
+    resp = await solve_formal(reasoner, "kg", req.query, {**req.context(), "top_k": top_k}, req.timeout)
+    if isinstance(resp.solution.answer, list) and len(resp.solution.answer) > top_k:
         # The backend ranks a fixed number of answers; the client asked for fewer.
-        resp.solution.answer = resp.solution.answer[: req.top_k]
+        resp.solution.answer = resp.solution.answer[:top_k]
     return resp
 
 
@@ -102,7 +114,7 @@ async def solve(
 ) -> SolveResponse:
     check_text(reasoner, text=req.text)
     t = cap_timeout(reasoner, req.options.timeout)
-    result = await reasoner.asolve(_problem(req), req.options.translate_options(), timeout=t, on_stage=on_stage)
+    result = await reasoner.asolve(_problem(req), translate_options(reasoner, req.options), timeout=t, on_stage=on_stage)
     if result.solution is not None:
         formal = result.formalization.text if result.formalization else None
         _raise_on_timeout(result.solution, t, formalization=formal)
@@ -112,7 +124,7 @@ async def solve(
 async def translate(reasoner: Reasoner, req: TranslateRequest) -> TranslateResponse:
     check_text(reasoner, text=req.text)
     trace = Trace()
-    formal, ctx, trace = await reasoner.atranslate(_problem(req), req.options.translate_options(), trace=trace)
+    formal, ctx, trace = await reasoner.atranslate(_problem(req), translate_options(reasoner, req.options), trace=trace)
     return TranslateResponse(
         kind=ctx.kind,  # type: ignore[arg-type]
         formalization=FormalizationOut.from_formalization(formal),

@@ -8,6 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
+from nesy.errors import NesyError
+
+from server.errors import log
 from server.metrics import CONTENT_TYPE_LATEST
 from server.schemas import BackendOut, HealthOut, ReadyOut
 from server.state import ERROR_RESPONSES, AppState, get_state
@@ -40,8 +43,13 @@ async def _llm_status(state: AppState) -> dict[str, Any]:
             listed = await asyncio.wait_for(models(), timeout=5.0)
             return {"ok": True, "name": llm.name, "models": [m.get("id") for m in listed]}
         return {"ok": True, "name": llm.name}
-    except Exception as e:  # readiness reports, it never raises
-        return {"ok": False, "error": f"{type(e).__name__}: {e}"}
+    except NesyError as e:  # readiness reports, it never raises
+        return {"ok": False, "error": e.message}
+    except TimeoutError:
+        return {"ok": False, "error": "the LLM server did not list its models within 5 s"}
+    except Exception as e:  # foreign text may carry paths or internals: the type only
+        log.exception("readiness check failed")
+        return {"ok": False, "error": f"internal error ({type(e).__name__}); see the server log"}
 
 
 @router.get(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from logic.backend import parse_any
 from logic.csp import parse_csp
-from logic.decide import decide
 from nesy.errors import TranslationError
-from nesy.types import Status
+from nesy.types import Solution, Status
+
+Solve = Callable[..., Solution]
 
 PUZZLE = """domain pos = 1..3
 var apple, pear, plum : pos
@@ -21,17 +24,17 @@ option C: plum == 2
 """
 
 
-def test_ordering_puzzle_has_one_answer_with_core() -> None:
-    enc, warnings = parse_csp(PUZZLE)
-    d = decide(enc)
+def test_ordering_puzzle_has_one_answer_with_core(solve: Solve) -> None:
+    _, warnings = parse_csp(PUZZLE)
+    d = solve(PUZZLE)
     assert (d.status, d.answer, warnings) == (Status.SOLVED, "B", [])
     assert "The plum is the rightmost." in d.certificate["unsat_core"]
 
 
-def test_enumeration_domains_and_conclusion() -> None:
+def test_enumeration_domains_and_conclusion(solve: Solve) -> None:
     text = ("domain color = {red, green}\nvar a, b : color\nconstraint: a != b\nconstraint: a == red\n"
             "conclusion: b == green\n")
-    d = decide(parse_any(text)[0])
+    d = solve(text)
     assert d.answer == "True"
 
 
@@ -69,9 +72,8 @@ SMT = """(declare-sort T 0)
 """
 
 
-def test_smtlib_conclusion_by_name() -> None:
-    enc, _ = parse_any(SMT)[:2]
-    d = decide(enc)
+def test_smtlib_conclusion_by_name(solve: Solve) -> None:
+    d = solve(SMT)
     assert d.answer == "False" and d.certificate["unsat_core_names"] == ["fact", "a2"]
 
 
@@ -79,6 +81,9 @@ def test_smtlib_conclusion_by_name() -> None:
     ("(declare-const a Bool)\n(assert (and a b))", '(error "line 2 column 15: unknown constant b")'),
     ("(declare-fun f (Int) Bool)\n(assert (f 1 2))",
      '(error "line 2 column 14: unknown constant f (Int Int) \ndeclared: (declare-fun f (Int) Bool) ")'),
+    # dropped commands are blanked, not removed: Z3's positions stay the client's
+    ("(set-logic ALL) (check-sat)\n(declare-const a Bool) (assert (and a b))",
+     '(error "line 2 column 38: unknown constant b")'),
 ])
 def test_smtlib_errors_are_z3s_verbatim(text: str, message: str) -> None:
     with pytest.raises(TranslationError) as e:

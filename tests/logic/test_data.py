@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from logic.backend import parse_any
+from collections.abc import Callable
+
 from logic.datasets import DATASETS, load_public
-from logic.decide import decide
 from logic.generators import chain_item, ordering_item
 from logic.gold import convert_rules_text, hand_written
 from logic.problem import normalize_answer, split_problem
 from logic.suites import SUITES
 from nesy.errors import ConfigError
-from nesy.types import Problem
+from nesy.types import Problem, Solution
+
+Solve = Callable[..., Solution]
 
 
 @pytest.mark.parametrize("name,count", [("ProntoQA", 500), ("ProofWriter", 600), ("FOLIO", 204),
@@ -58,19 +60,20 @@ def test_generated_suite_has_seen_and_held_out_signatures() -> None:
 
 @pytest.mark.parametrize("depth,rules,answer", [(1, (), "True"), (3, ("neg",), "False"), (4, ("and",), "True"),
                                                 (2, ("unknown",), "Unknown"), (5, ("and", "neg"), "False")])
-def test_chain_generator_gold_is_decided_correctly(depth: int, rules: tuple[str, ...], answer: str) -> None:
+def test_chain_generator_gold_is_decided_correctly(depth: int, rules: tuple[str, ...], answer: str,
+                                                   solve: Solve) -> None:
     g = chain_item(random.Random(depth), depth, rules)
     assert g.answer == answer and g.signature.startswith(f"depth{depth}:")
-    d = decide(parse_any(g.program)[0])
+    d = solve(g.program)
     assert d.answer == answer
     if answer != "Unknown":  # the proof uses the whole chain
         assert len(d.certificate["unsat_core"]) >= depth + 1
 
 
 @pytest.mark.parametrize("n", [3, 5])
-def test_ordering_generator_has_exactly_one_answer(n: int) -> None:
+def test_ordering_generator_has_exactly_one_answer(n: int, solve: Solve) -> None:
     g = ordering_item(random.Random(n), n)
-    d = decide(parse_any(g.program)[0])
+    d = solve(g.program)
     assert d.answer == g.answer and d.certificate["entailed"] == [g.answer]
 
 
@@ -80,13 +83,13 @@ def test_generator_rejects_bad_arguments() -> None:
 
 
 @pytest.mark.parametrize("name", ["ProntoQA", "ProofWriter"])
-def test_template_converter_gold_on_a_sample(shared_data: Path, name: str) -> None:
+def test_template_converter_gold_on_a_sample(shared_data: Path, name: str, solve: Solve) -> None:
     items = random.Random(0).sample(load_public(shared_data / "logic" / name / "dev.json"), 25)
     wrong = []
     for it in items:
         parts = split_problem(Problem(text="", context={"premises": it.context, "question": it.question,
                                                         "options": it.options}))
-        d = decide(parse_any(convert_rules_text(it.context, parts.statement))[0], timeout=10)
+        d = solve(convert_rules_text(it.context, parts.statement), timeout=10)
         if normalize_answer(d.answer, parts.labels) != normalize_answer(it.answer, parts.labels):
             wrong.append(it.id)
     # ProofWriter's open-world labels come from forward chaining; classical logic disagrees on a
@@ -94,7 +97,7 @@ def test_template_converter_gold_on_a_sample(shared_data: Path, name: str) -> No
     assert wrong == []
 
 
-def test_hand_written_gold(shared_data: Path) -> None:
+def test_hand_written_gold(shared_data: Path, solve: Solve) -> None:
     gold = hand_written()
     assert len(gold) >= 8
     items = {it.id: it for name in DATASETS for it in load_public(shared_data / "logic" / name / "dev.json")
@@ -103,5 +106,5 @@ def test_hand_written_gold(shared_data: Path) -> None:
         it = items[item_id]
         parts = split_problem(Problem(text="", context={"premises": it.context, "question": it.question,
                                                         "options": it.options}))
-        d = decide(parse_any(program)[0])
+        d = solve(program)
         assert normalize_answer(d.answer, parts.labels) == normalize_answer(it.answer, parts.labels), item_id

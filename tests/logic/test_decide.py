@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from logic.backend import LogicBackend, parse_any
-from logic.decide import decide
+from collections.abc import Callable
+
+from logic.backend import LogicBackend
 from nesy.types import Problem, Solution, Status
+
+Solve = Callable[..., Solution]
 
 RULES = """const Max
 pred Yumpus/1
@@ -19,74 +22,74 @@ premise: forall x. Dumpus(x) -> not Sour(x)  # Dumpuses are not sour.
 """
 
 
-def _decide(conclusion: str, extra: str = ""):
-    return decide(parse_any(RULES + extra + f"conclusion: {conclusion}\n")[0], timeout=5)
+@pytest.fixture()
+def decide_rules(solve: Solve) -> Callable[..., Solution]:
+    return lambda conclusion, extra="": solve(RULES + extra + f"conclusion: {conclusion}\n", timeout=5)
 
 
 @pytest.mark.parametrize("conclusion,answer", [("Dumpus(Max)", "True"), ("Sour(Max)", "False"),
                                                ("Red(Max)", "Unknown"), ("not Sour(Max)", "True")])
-def test_entailment_answers(conclusion: str, answer: str) -> None:
-    d = _decide(conclusion)
+def test_entailment_answers(conclusion: str, answer: str, decide_rules: Solve) -> None:
+    d = decide_rules(conclusion)
     assert d.status == Status.SOLVED and d.answer == answer
     checks = d.certificate["checks"]
     assert set(checks) == {"premises_and_not_conclusion", "premises_and_conclusion"}
 
 
-def test_false_has_a_core_naming_the_premises_and_a_model() -> None:
-    d = _decide("Sour(Max)")
+def test_false_has_a_core_naming_the_premises_and_a_model(decide_rules: Solve) -> None:
+    d = decide_rules("Sour(Max)")
     assert d.certificate["unsat_core"] == ["Max is a yumpus.", "Every yumpus is a dumpus.", "Dumpuses are not sour."]
     assert "Sour" in d.certificate["model"]
 
 
-def test_core_leaves_out_irrelevant_premises() -> None:
-    d = _decide("Dumpus(Max)", "premise: forall x. Red(x) -> Sour(x)  # Red things are sour.\n")
+def test_core_leaves_out_irrelevant_premises(decide_rules: Solve) -> None:
+    d = decide_rules("Dumpus(Max)", "premise: forall x. Red(x) -> Sour(x)  # Red things are sour.\n")
     assert "Red things are sour." not in d.certificate["unsat_core"]
     assert "Dumpuses are not sour." not in d.certificate["unsat_core"]
 
 
-def test_unknown_has_model_and_countermodel() -> None:
-    d = _decide("Red(Max)")
+def test_unknown_has_model_and_countermodel(decide_rules: Solve) -> None:
+    d = decide_rules("Red(Max)")
     assert d.certificate["model"] and d.certificate["countermodel"]
 
 
-def test_inconsistent_premises_are_reported_as_such() -> None:
-    d = _decide("Red(Max)", "premise: Sour(Max)  # Max is sour.\n")
+def test_inconsistent_premises_are_reported_as_such(decide_rules: Solve) -> None:
+    d = decide_rules("Red(Max)", "premise: Sour(Max)  # Max is sour.\n")
     assert d.status == Status.UNSOLVABLE and d.answer is None
     assert "inconsistent" in d.message
     assert "Max is sour." in d.certificate["unsat_core"]
 
 
-def test_z3_unknown_is_undetermined_not_the_logical_unknown() -> None:
+def test_z3_unknown_is_undetermined_not_the_logical_unknown(solve: Solve) -> None:
     text = """(declare-fun f (Int) Int)
 (assert (forall ((x Int)) (> (f x) (f (+ x 1)))))
 (assert (! (> (f 0) 5) :named conclusion))"""
-    d = decide(parse_any(text)[0], timeout=1)
+    d = solve(text, timeout=1)
     assert d.status in (Status.UNKNOWN, Status.TIMEOUT) and d.answer is None
     assert "undetermined" in d.message and d.answer != "Unknown"
 
 
-def test_timeout_is_reported_per_check() -> None:
+def test_timeout_is_reported(solve: Solve) -> None:
     text = """(declare-const x Int)(declare-const y Int)(declare-const z Int)
 (assert (= (+ (* x x x) (* y y y) (* z z z)) 33))
 (assert (! (> x 0) :named conclusion))"""
-    d = decide(parse_any(text)[0], timeout=0.5)
-    assert d.status == Status.TIMEOUT and d.seconds < 5
+    d = solve(text, timeout=0.5)
+    assert d.status == Status.TIMEOUT and d.metrics["solve_seconds"] < 5
 
 
-def test_200_step_universal_chain_is_decided() -> None:
+def test_200_step_universal_chain_is_decided(solve: Solve) -> None:
     n = 200
     lines = ["const c", *(f"pred P{i}/1" for i in range(n + 1)),
              *(f"premise: forall x. P{i}(x) -> P{i + 1}(x)" for i in range(n)), "premise: P0(c)"]
-    enc = parse_any("\n".join(lines + [f"conclusion: P{n}(c)"]))[0]
-    d = decide(enc, timeout=20)
+    d = solve("\n".join(lines + [f"conclusion: P{n}(c)"]), timeout=20)
     assert d.status == Status.SOLVED and d.answer == "True"
     assert len(d.certificate["unsat_core"]) == n + 1
-    neg = decide(parse_any("\n".join(lines + [f"conclusion: not P{n}(c)"]))[0], timeout=20)
+    neg = solve("\n".join(lines + [f"conclusion: not P{n}(c)"]), timeout=20)
     assert neg.answer == "False"
 
 
-def test_verbalization_gives_the_core_as_reason() -> None:
-    backend = LogicBackend()
+def test_verbalization_gives_the_core_as_reason(logic_backend: LogicBackend) -> None:
+    backend = logic_backend
     ctx = backend.context(Problem(text="Max is a yumpus. Question: Is Max sour?"))
     f = backend.parse(RULES + "conclusion: Sour(Max)  # Max is sour.\n", ctx)
     s = backend.solve(f, ctx, timeout=5)
@@ -95,14 +98,14 @@ def test_verbalization_gives_the_core_as_reason() -> None:
                     "Dumpuses are not sour.")
 
 
-def test_multiple_choice_zero_one_several() -> None:
+def test_multiple_choice_zero_one_several(solve: Solve) -> None:
     base = RULES + "option A: Dumpus(Max)\n"
-    one = decide(parse_any(base + "option B: Red(Max)\n")[0])
+    one = solve(base + "option B: Red(Max)\n")
     assert one.status == Status.SOLVED and one.answer == "A" and one.certificate["entailed"] == ["A"]
-    several = decide(parse_any(base + "option B: not Sour(Max)\n")[0])
+    several = solve(base + "option B: not Sour(Max)\n")
     assert several.status == Status.UNKNOWN and "several options" in several.message
     assert several.certificate["entailed"] == ["A", "B"]
-    none = decide(parse_any(RULES + "option A: Red(Max)\noption B: Sour(Max)\n")[0])
+    none = solve(RULES + "option A: Red(Max)\noption B: Sour(Max)\n")
     assert none.status == Status.UNKNOWN and none.message == "no option follows from the premises"
 
 

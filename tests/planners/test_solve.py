@@ -96,6 +96,7 @@ def test_hung_planner_is_killed_at_the_deadline():
 
 
 def test_memory_limit_gives_memout(bw_domain, bw_problem):
+    # 100 MB is raised to the sandbox's floor (256 MB), still less than the planner's imports need
     s = solve_pddl(bw_domain, bw_problem, engine="fd-opt", timeout=30, memory_mb=100)
     assert s.status == Status.MEMOUT, s.message
 

@@ -1,11 +1,14 @@
-"""Real uvicorn servers on 127.0.0.1 in subprocesses (``nesy serve``), and helpers."""
+"""Real uvicorn servers on 127.0.0.1: ``nesy serve`` subprocesses, or ``build_app`` under uvicorn
+in a thread of the test process (settings passed directly, app state inspectable); and helpers."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +71,67 @@ class ServerProcess:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+class LocalServer:
+    """``build_app(settings)`` served by a real uvicorn on 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, settings: Any) -> None:
+        import uvicorn
+
+        from server.app import build_app
+
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app = build_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name=f"uvicorn-{self.port}", daemon=True)
+
+    def start(self, timeout: float = 60.0) -> "LocalServer":
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn on port {self.port} did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(30)
+
+    def client(self, key: str | None = None, **kw: Any) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.url, timeout=kw.pop("timeout", 60.0), headers=headers, **kw)
+
+    def metric(self, line_prefix: str) -> float:
+        """The value of the first /metrics sample line that starts with ``line_prefix`` (0 if none)."""
+        text = httpx.get(self.url + "/metrics", timeout=10).text
+        for line in text.splitlines():
+            if line.startswith(line_prefix):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+
+@pytest.fixture
+def local_server(tmp_path: Path) -> Iterator[Callable[..., LocalServer]]:
+    """``local_server(max_concurrent_requests=2, ...)``: a started LocalServer with those settings,
+    an LLM that is down and its own job database; stopped after the test."""
+    from nesy.settings import Settings
+
+    started: list[LocalServer] = []
+
+    def start(**overrides: Any) -> LocalServer:
+        settings = Settings(llm=dead_llm_url(), llm_retries=0, jobs_db=tmp_path / f"jobs-{len(started)}.sqlite", **overrides)
+        srv = LocalServer(settings)
+        started.append(srv)
+        return srv.start()
+
+    yield start
+    for srv in started:
+        srv.stop()
 
 
 def dead_llm_url() -> str:

@@ -41,3 +41,17 @@ def tower_reversal(n: int) -> str:
         f"(define (problem reverse-{n}) (:domain blocksworld)\n  (:objects {' '.join(names)} - block)\n"
         f"  (:init {' '.join(init)})\n  (:goal (and {' '.join(goal)})))"
     )
+
+
+def pigeonhole(holes: int) -> str:
+    """SMT-LIB2: holes+1 pigeons in ``holes`` holes, as clauses. Unsatisfiable, and no CDCL solver
+    refutes it quickly (resolution proofs are exponential): a request that keeps Z3 busy."""
+    pigeons = range(holes + 1)
+    var = [[f"p{i}_{j}" for j in range(holes)] for i in pigeons]
+    lines = [f"(declare-const {v} Bool)" for row in var for v in row]
+    lines += [f"(assert (or {' '.join(row)}))" for row in var]
+    lines += [
+        f"(assert (or (not {var[i][j]}) (not {var[k][j]})))"
+        for j in range(holes) for i in pigeons for k in pigeons if i < k
+    ]
+    return "\n".join([*lines, "(check-sat)"])
