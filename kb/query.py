@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -191,20 +192,62 @@ def _dnf(x: Formula) -> list[list[Atom]]:
     return branches
 
 
+_CANON_RENAMINGS = 720  # renamings tried per branch; past it, refined colours stand in for names
+
+
 def _canonical_branch(atoms: list[Atom]) -> tuple:
-    evars = sorted({t.name for a in atoms for t in (a.head, a.tail) if t.is_var and t.name != ANSWER})
-    best: tuple | None = None
-    for perm in itertools.permutations(range(len(evars))):
-        ren = {v: f"e{perm[i]}" for i, v in enumerate(evars)}
-        cand = tuple(
-            sorted(
-                (a.relation, ren.get(a.head.name, a.head.name), ren.get(a.tail.name, a.tail.name), a.negated)
-                for a in atoms
-            )
-        )
-        if best is None or cand < best:
-            best = cand
-    return best or ()
+    """The branch's sorted atoms under the renaming of existential variables that sorts first.
+
+    Only variables that colour refinement cannot tell apart are permuted among themselves,
+    so this is one renaming for almost every query rather than (variables)!. A client's gold
+    query made of interchangeable variables (seven ``r(e_i, f)``) would still need 5040 per
+    branch: past ``_CANON_RENAMINGS`` the colours themselves name the variables, which stays
+    invariant under renaming but may equate a few symmetric, non-isomorphic branches.
+    """
+    colour = _colours(atoms)
+    groups = [sorted(v for v in colour if colour[v] == c) for c in sorted(set(colour.values()))]
+    if math.prod(math.factorial(len(g)) for g in groups) > _CANON_RENAMINGS:
+        return _renamed(atoms, {v: f"c{c}" for v, c in colour.items()})
+    return min(
+        (_renamed(atoms, {v: f"e{i}" for i, v in enumerate(itertools.chain.from_iterable(order))})
+         for order in itertools.product(*(itertools.permutations(g) for g in groups))),
+        default=(),
+    )
+
+
+def _is_evar(t: Term) -> bool:
+    return t.is_var and t.name != ANSWER
+
+
+def _colours(atoms: list[Atom]) -> dict[str, int]:
+    """Colour refinement of the existential variables: a variable's colour is refined by its
+    atoms (relation, negation, direction, the other end's constant or colour) until stable."""
+    colour = {t.name: 0 for a in atoms for t in (a.head, a.tail) if _is_evar(t)}
+
+    def end(t: Term) -> tuple:
+        return ("e", colour[t.name]) if _is_evar(t) else ("v" if t.is_var else "c", t.name)
+
+    for _ in colour:
+        sig = {
+            v: (colour[v], tuple(sorted(
+                (a.relation, a.negated, _is_evar(a.head) and a.head.name == v, end(a.head), end(a.tail))
+                for a in atoms if v in {t.name for t in (a.head, a.tail) if _is_evar(t)}
+            )))
+            for v in colour
+        }
+        rank = {x: i for i, x in enumerate(sorted(set(sig.values())))}
+        refined = {v: rank[sig[v]] for v in colour}
+        if len(set(refined.values())) == len(set(colour.values())):
+            break
+        colour = refined
+    return colour
+
+
+def _renamed(atoms: list[Atom], names: dict[str, str]) -> tuple:
+    def term(t: Term) -> tuple[str, str]:  # a quoted constant "e1" is never renamed
+        return ("v", names.get(t.name, t.name)) if t.is_var else ("c", t.name)
+
+    return tuple(sorted((a.relation, term(a.head), term(a.tail), a.negated) for a in atoms))
 
 
 # -- parsing ---------------------------------------------------------------------------
@@ -295,7 +338,9 @@ def parse_query(text: str, limits: QueryLimits = DEFAULT_LIMITS) -> Query:
 
     Raises ``InputTooLargeError`` when the query is over ``limits``: nesting is measured on
     the text before lark runs, atoms, variables and DNF branches right after, all without
-    recursion, so nothing exponential or deep runs on a query this refuses.
+    recursion, so nothing exponential or deep runs on a query this refuses. Every And/Or has
+    two parts or more, so a formula is at most ``atoms - 1`` deep: past the atom check, the
+    recursive helpers (render, DNF, dedupe) stay far from the recursion limit.
     """
     src = text.strip()
     if not src:

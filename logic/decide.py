@@ -78,15 +78,19 @@ def _check(enc: Encoded, extra: z3.BoolRef | None, budget: _Budget) -> Check:
     if extra is not None:
         s.add(extra)
     start = time.perf_counter()
-    r = s.check()
-    took = time.perf_counter() - start
-    if r == z3.unsat:
-        order = {p.name: i for i, p in enumerate(enc.premises)}
-        core = sorted((trackers[str(t)] for t in s.unsat_core() if str(t) in trackers), key=order.__getitem__)
-        return Check("unsat", core, seconds=took, allotted=left)
-    if r == z3.sat:
-        return Check("sat", model=_model(s.model()), seconds=took, allotted=left)
-    return Check("unknown", reason=s.reason_unknown(), seconds=took, allotted=left)
+    try:
+        r = s.check()
+        took = time.perf_counter() - start
+        if r == z3.unsat:
+            order = {p.name: i for i, p in enumerate(enc.premises)}
+            core = sorted((trackers[str(t)] for t in s.unsat_core() if str(t) in trackers), key=order.__getitem__)
+            return Check("unsat", core, seconds=took, allotted=left)
+        if r == z3.sat:
+            return Check("sat", model=_model(s.model()), seconds=took, allotted=left)
+        return Check("unknown", reason=s.reason_unknown(), seconds=took, allotted=left)
+    except z3.Z3Exception as e:  # e.g. "out of memory" at the worker's limit: this check's outcome, not a crash
+        reason = e.value.decode(errors="replace") if isinstance(e.value, bytes) else str(e.value)
+        return Check("unknown", reason=reason, seconds=time.perf_counter() - start, allotted=left)
 
 
 def _model(m: z3.ModelRef) -> dict[str, str]:

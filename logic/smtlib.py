@@ -26,7 +26,7 @@ from logic.depth import MAX_DEPTH, too_deep
 from logic.encoded import Encoded, Premise
 from nesy.errors import TranslationError
 
-__all__ = ["parse_smtlib", "looks_like_smtlib", "scan_commands", "whitelisted_text", "Command"]
+__all__ = ["parse_smtlib", "looks_like_smtlib", "scan_commands", "Command"]
 
 # What a problem is made of; Z3 parses these.
 ACCEPTED = ("declare-const", "declare-fun", "declare-sort", "declare-datatype", "declare-datatypes",
@@ -91,7 +91,8 @@ class _Scanner:
     def commands(self) -> list[Command]:
         text, n = self.text, len(self.text)
         out: list[Command] = []
-        depth, open_at, open_line, open_col, name = 0, 0, 0, 0, None
+        depth, open_at, open_line, open_col = 0, 0, 0, 0
+        name: str | None = None  # the current command's, once read
         while self.i < n:
             ch, at = text[self.i], self.i
             if ch == "\n":
@@ -113,9 +114,11 @@ class _Scanner:
             elif ch == ")":
                 if depth == 0:
                     raise self.error(f"unbalanced ')' at column {self.col(at)}", at, ")")
+                if name is None:
+                    raise self.nameless(at)
                 depth -= 1
                 if depth == 0:
-                    out.append(Command(str(name), open_at, at + 1, open_line, open_col))
+                    out.append(Command(name, open_at, at + 1, open_line, open_col))
             elif ch in '"|':
                 if depth == 0:
                     raise self.error(f"text outside a command at column {self.col(at)}", at, ch)
@@ -129,7 +132,7 @@ class _Scanner:
                     end += 1
                 token = text[at:end]
                 if depth == 0:
-                    raise self.error(f"text outside a command: {token!r} at column {self.col(at)}", at, token)
+                    raise self.error(f"text outside a command: {token[:40]!r} at column {self.col(at)}", at, token[:40])
                 if name is None:
                     self.admit(token, at)
                     name = token
@@ -156,7 +159,7 @@ def scan_commands(text: str, max_depth: int = MAX_DEPTH) -> list[Command]:
     return _Scanner(text, max_depth).commands()
 
 
-def whitelisted_text(text: str, commands: list[Command]) -> str:
+def _whitelisted_text(text: str, commands: list[Command]) -> str:
     """Only the accepted commands; everything else blanked, so Z3's line and column stay the client's."""
     parts: list[str] = []
     pos = 0
@@ -172,7 +175,7 @@ def parse_smtlib(text: str, max_depth: int = MAX_DEPTH) -> tuple[Encoded, list[s
     commands = scan_commands(text, max_depth)
     ctx = z3.Context()  # a fresh context: nothing a request declares outlives it
     try:
-        asserted = list(z3.parse_smt2_string(whitelisted_text(text, commands), ctx=ctx))
+        asserted = list(z3.parse_smt2_string(_whitelisted_text(text, commands), ctx=ctx))
     except z3.Z3Exception as e:
         raw = e.value.decode() if isinstance(e.value, bytes) else str(e.value)
         msg = raw.strip()

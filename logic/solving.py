@@ -39,8 +39,7 @@ def decide_isolated(sandbox: Sandbox, text: str, *, timeout: float, max_depth: i
 
 
 def _failed(why: str, run: SandboxRun) -> Decision:
-    # Z3 reports its own allocation failures as "out of memory"; Python's as MemoryError.
-    memory = "memory" in why.lower() or "MemoryError" in run.stderr
-    if memory:
-        return Decision(Status.MEMOUT, None, f"memory limit reached: {why}", {}, run.seconds)
+    # Python's MemoryError, an allocation the address-space limit refused, a worker too big to start
+    if "memory" in why.lower() or "MemoryError" in run.stderr:
+        return Decision(Status.MEMOUT, None, f"out of memory: {why}", {}, run.seconds)
     return Decision(Status.ERROR, None, f"the solver failed: {why}", {}, run.seconds)

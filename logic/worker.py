@@ -34,7 +34,8 @@ def warm() -> None:
 
 def handle(job: dict[str, Any]) -> dict[str, Any]:
     """``{"text", "timeout", "max_depth"}`` -> a Decision as JSON."""
-    # Z3 stops itself cleanly at the sandbox's address-space limit instead of failing an allocation.
+    # Z3 weighs its own allocations against the sandbox's limit too; either way a check ends
+    # with "out of memory" (a MEMOUT), not a crash.
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft != resource.RLIM_INFINITY:
         z3.set_param("memory_max_size", soft // (1024 * 1024))

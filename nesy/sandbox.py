@@ -45,6 +45,7 @@ _POLL_S = 0.1  # how often a waiting run looks at its cancel token
 _STDERR_TAIL = 4000
 _MAX_OUTPUT = 64 * 1024 * 1024  # a worker's answers are read into the parent's memory: bound them
 _EXITED = "the worker process exited before it was ready"
+_DIR_VAR = "NESY_SANDBOX_DIR"  # tells a worker it runs in a sandbox, and which directory is its own
 
 
 @dataclass
@@ -62,9 +63,10 @@ class _Worker:
     """One started worker process and its private directory."""
 
     def __init__(self, module: str) -> None:
-        self.cwd = tempfile.mkdtemp(prefix=f"nesy-{module.rsplit('.', 1)[-1]}-")
+        self.cwd = tempfile.mkdtemp(prefix=f"nesy-{module}-")
         path = [str(_ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(path)}
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", _DIR_VAR: self.cwd}
+        env["PYTHONPATH"] = os.pathsep.join(path)
         try:
             self.proc = subprocess.Popen(
                 # -P: the working directory (which jobs write into) never lands on sys.path
@@ -189,7 +191,9 @@ class Sandbox:
 
     def _take(self) -> _Worker:
         """An idle live spare, or a fresh worker; tops the spares up for the runs after this one."""
-        pool, dead, worker = self._pool, [], None
+        pool = self._pool
+        dead: list[_Worker] = []
+        worker: _Worker | None = None
         with pool.lock:
             while pool.idle and worker is None:
                 w = pool.idle.pop(0)
@@ -202,7 +206,12 @@ class Sandbox:
         for w in dead:
             w.discard()
         if worker is None:
-            worker = _Worker(self.module)
+            try:
+                worker = _Worker(self.module)
+            except OSError:
+                with pool.lock:
+                    pool.starting -= refill  # none of them will be started
+                raise
         for _ in range(refill):  # started outside the lock: concurrent runs do not queue behind Popen
             try:
                 spare: _Worker | None = _Worker(self.module)
@@ -270,9 +279,9 @@ class Sandbox:
                 try:
                     msg = json.loads(line)
                 except ValueError:
-                    msg = {"error": "ProtocolError", "message": f"the worker wrote a line that is not JSON: {line[:200]!r}"}
+                    msg = None
                 if not isinstance(msg, dict):
-                    msg = {"error": "ProtocolError", "message": f"the worker wrote {line[:200]!r}"}
+                    msg = {"error": "ProtocolError", "message": f"the worker wrote {line[:200]!r}, not a JSON object"}
                 if not ready:
                     if msg.get("ready") is not True:
                         run.start_failed = str(msg.get("message") or "the worker process failed to start")
@@ -315,22 +324,37 @@ def _answer(handle: Callable[[dict[str, Any]], dict[str, Any]], job: dict[str, A
         return json.dumps({"error": type(e).__name__, "message": str(e)[:2000]})
 
 
+def _outlive_no_parent(parent: int, workdir: str) -> None:
+    """A parent killed before its cleanup no longer enforces the deadline: end the whole group."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.killpg(0, signal.SIGKILL)
+
+
 def serve_jobs(handle: Callable[[dict[str, Any]], dict[str, Any]], warm: Callable[[], None] | None = None) -> None:
     """A worker module's main loop: warm up, read one request, set the memory limit, answer each job."""
     # The protocol gets a private copy of stdout; fd 1 becomes stderr, so stray prints of a
     # library or of a solver process cannot corrupt the answers.
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    workdir = os.environ.get(_DIR_VAR, "")
+    # only a process the Sandbox started (in that directory, leading its own group) cleans up after itself
+    sandboxed = bool(workdir) and os.path.realpath(workdir) == os.getcwd() and os.getpgid(0) == os.getpid()
+    if sandboxed:
+        threading.Thread(target=_outlive_no_parent, args=(os.getppid(), workdir), daemon=True).start()
     if warm is not None:
         warm()  # before the request: a spare does its imports while it waits
     raw = sys.stdin.buffer.read()
-    if not raw.strip():
-        return  # the parent went away (a spare at its exit)
+    if not raw.strip():  # the parent went away (a spare at its exit)
+        if sandboxed:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
     request = json.loads(raw)
     mb = int(request["memory_mb"])
     if mb <= _mapped_mb():  # the limit would fail the very next allocation: say so rather than crash
-        print(json.dumps({"ready": False, "error": "MemoryError",
-                          "message": f"memory limit of {mb} MB is below what the worker needs to start"}), file=out, flush=True)
+        why = f"memory limit of {mb} MB is below what the worker needs to start"
+        print(json.dumps({"ready": False, "error": "MemoryError", "message": why}), file=out, flush=True)
         return
     _limit_memory(mb)
     print(json.dumps({"ready": True}), file=out, flush=True)

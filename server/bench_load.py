@@ -361,10 +361,23 @@ def disconnect_mid_solve(srv: Serve, c: httpx.Client) -> Outcome:
     body = json.dumps({"program": CUBES, "timeout": 60}).encode()
     socks = [_raw(srv.port, _head("/v1/logic", len(body), key), body) for _ in range(_limit(srv))]
     time.sleep(1.0)  # the solves have started
+    held = _in_flight(c)
+    start = time.perf_counter()
     for s in socks:
         s.close()
-    time.sleep(0.5)
-    return _post(c, "/v1/logic", {"program": LOGIC})
+    while _in_flight(c) > 0 and time.perf_counter() - start < 10:
+        time.sleep(0.05)
+    released = time.perf_counter() - start
+    out = _post(c, "/v1/logic", {"program": LOGIC})
+    out.facts.update(in_flight_before=held, release_s=round(released, 3), in_flight_after=_in_flight(c))
+    return out
+
+
+def _in_flight(c: httpx.Client) -> int:
+    for line in c.get("/metrics").text.splitlines():
+        if line.startswith("nesy_http_in_flight "):
+            return int(float(line.split()[1]))
+    return -1
 
 
 def _solve(c: httpx.Client, kind: str, context: dict[str, Any]) -> Outcome:
@@ -432,10 +445,21 @@ def deep_context_300(srv: Serve, c: httpx.Client) -> Outcome:
 
 
 def job_size_100000(srv: Serve, c: httpx.Client) -> Outcome:
-    out = _post(c, "/v1/jobs", {"suite": "logic", "size": 100000})
-    start = time.perf_counter()
-    out.facts["healthz_s"] = round(time.perf_counter() - start if httpx.get(srv.url + "/healthz", timeout=10) else 0, 3)
+    """Refused before anything is generated or stored; /healthz stays fast meanwhile."""
+    with ThreadPoolExecutor(1) as pool:
+        job = pool.submit(_post, c, "/v1/jobs", {"suite": "logic", "size": 100000})
+        healthz = [_healthz_seconds(srv)]
+        while not job.done():
+            healthz.append(_healthz_seconds(srv))
+        out = job.result()
+    out.facts["healthz_max_s"] = round(max(healthz), 3)
     return out
+
+
+def _healthz_seconds(srv: Serve) -> float:
+    start = time.perf_counter()
+    httpx.get(srv.url + "/healthz", timeout=60)
+    return time.perf_counter() - start
 
 
 def smt_through_jobs(srv: Serve, c: httpx.Client) -> Outcome:
@@ -454,9 +478,11 @@ def smt_through_jobs(srv: Serve, c: httpx.Client) -> Outcome:
 
 def other_keys_job(srv: Serve, c: httpx.Client) -> Outcome:
     """A job created with the first key, read with the second: 404, as if it did not exist."""
-    job = c.post("/v1/jobs", json={"problems": [{"formal": LOGIC, "kind": "logic"}]}).json()["id"]
+    r = c.post("/v1/jobs", json={"problems": [{"formal": LOGIC, "kind": "logic"}]})
+    if r.status_code != 202:
+        return Outcome(r.status_code, 0.0, _body(r).get("error") or {}, {"created": False})
+    job = r.json()["id"]
     with srv.client(srv.keys[1]) as other:
-        out = _post(other, f"/v1/jobs/{job}", {}) if False else None  # noqa: SIM108 - GET, timed below
         start = time.perf_counter()
         r = other.get(f"/v1/jobs/{job}")
         out = Outcome(r.status_code, time.perf_counter() - start, _body(r).get("error") or {})
@@ -552,7 +578,7 @@ def _pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-async def _load(srv: Serve, n: int, concurrency: int, hostile_share: float) -> list[dict[str, Any]]:
+async def _load(srv: Serve, n: int, concurrency: int, hostile_share: float, kinds: list[str]) -> list[dict[str, Any]]:
     hostile = hostile_requests()
     every = max(1, round(1 / hostile_share)) if hostile_share > 0 else 0
     plan: list[tuple[str, str, dict[str, Any], bool]] = []
@@ -561,7 +587,7 @@ async def _load(srv: Serve, n: int, concurrency: int, hostile_share: float) -> l
             name, path, body = hostile[(i // every) % len(hostile)]
             plan.append((name, path, body, True))
         else:
-            kind = "plan" if i % 2 else "logic"
+            kind = kinds[i % len(kinds)]
             plan.append((kind, *REQUESTS[kind], False))
     sem = asyncio.Semaphore(concurrency)
     rows: list[dict[str, Any]] = []
@@ -582,20 +608,25 @@ async def _load(srv: Serve, n: int, concurrency: int, hostile_share: float) -> l
     return rows
 
 
-def mixed_load(srv: Serve, n: int = 200, concurrency: int = 16, hostile_share: float = 0.1) -> dict[str, Any]:
-    """``n`` formal requests at ``concurrency``, ``hostile_share`` of them hostile."""
+def mixed_load(
+    srv: Serve, n: int = 200, concurrency: int = 16, hostile_share: float = 0.1, kinds: tuple[str, ...] = ("plan", "logic")
+) -> dict[str, Any]:
+    """``n`` formal requests at ``concurrency``, ``hostile_share`` of them hostile, the others
+    cycling through ``kinds`` (keys of ``REQUESTS``)."""
     with srv.client() as c:
-        for path, body in REQUESTS.values():  # imports and the first worker start, outside the measurement
+        for kind in kinds:  # imports and the first worker start, outside the measurement
+            path, body = REQUESTS[kind]
             c.post(path, json=body).raise_for_status()
     rss_before = srv.rss_mb()
     start = time.perf_counter()
-    rows = asyncio.run(_load(srv, n, concurrency, hostile_share))
+    rows = asyncio.run(_load(srv, n, concurrency, hostile_share, list(kinds)))
     wall = time.perf_counter() - start
     normal = [r["seconds"] for r in rows if not r["hostile"]]
     statuses = Counter(str(r["status"]) for r in rows)
     return {
         "requests": n,
         "concurrency": concurrency,
+        "kinds": list(kinds),
         "hostile": sum(r["hostile"] for r in rows),
         "wall_s": round(wall, 2),
         "p50_s": round(_pct([r["seconds"] for r in rows], 50), 3),
@@ -606,6 +637,11 @@ def mixed_load(srv: Serve, n: int = 200, concurrency: int = 16, hostile_share: f
         "status_500": statuses.get("500", 0),
         "errors_5xx": sum(v for k, v in statuses.items() if k.startswith("5") and k not in ("503", "504")),
         "hostile_statuses": dict(Counter(f"{r['name']}: {r['status']}" for r in rows if r["hostile"])),
+        "by_request": {
+            name: {"n": len(xs), "p50_s": round(_pct(xs, 50), 3), "p99_s": round(_pct(xs, 99), 3)}
+            for name in sorted({r["name"] for r in rows})
+            for xs in [[r["seconds"] for r in rows if r["name"] == name]]
+        },
         "rss_mb_before": round(rss_before, 1),
         "rss_mb_after": round(srv.rss_mb(), 1),
         "healthy_after": srv.healthy(),
@@ -629,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--hostile", type=float, default=0.1, help="share of hostile requests in the mixed load")
+    ap.add_argument("--kinds", default="plan,logic", help=f"normal requests of the mixed load: {', '.join(REQUESTS)}")
     ap.add_argument("--limit", type=int, default=32, help="the server's NESY_MAX_CONCURRENT_REQUESTS")
     ap.add_argument("--expensive-timeout", type=float, default=2.0, help="timeout of the 6 expensive requests")
     ap.add_argument("--only", default="attacks,isolation,load", help="comma-separated: attacks, isolation, load")
@@ -638,6 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = parts - {"attacks", "isolation", "load"}
     if unknown:
         ap.error(f"unknown parts {sorted(unknown)}")
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    if not kinds or set(kinds) - set(REQUESTS):
+        ap.error(f"--kinds: choose from {', '.join(REQUESTS)}")
 
     result: dict[str, Any] = {"cpus": os.cpu_count(), "limit": args.limit}
     with tempfile.TemporaryDirectory(prefix="nesy-bench-") as tmp, serving(
@@ -652,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
             result["isolation"] = isolation(srv, timeout=args.expensive_timeout)
             print("\nisolation:", json.dumps(result["isolation"]))
         if "load" in parts:
-            result["load"] = mixed_load(srv, args.requests, args.concurrency, args.hostile)
+            result["load"] = mixed_load(srv, args.requests, args.concurrency, args.hostile, kinds)
             print("\nmixed load:", json.dumps(result["load"], indent=1))
         result["healthy_end"] = srv.healthy()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -183,7 +183,7 @@ class RequestBodyMiddleware:
                 pass
             disconnected.set()
             if not answered:
-                pass
+                app_task.cancel()
 
         watcher = asyncio.create_task(watch())
         try:

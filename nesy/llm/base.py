@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["Message", "Constraint", "LLMRequest", "Completion", "LLM", "BaseLLM", "choices_grammar"]
+__all__ = ["Message", "Constraint", "LLMRequest", "Completion", "LLM", "BaseLLM", "choices_grammar", "CandidateScore"]
 
 
 class Message(BaseModel):
@@ -78,6 +79,19 @@ class Completion(BaseModel):
         return self.texts[0]
 
 
+class CandidateScore(BaseModel):
+    """The model's log-probability of one candidate reply (natural log, summed over its tokens)."""
+
+    model_config = ConfigDict(frozen=True)
+    text: str
+    logprob: float
+    tokens: int
+
+    @property
+    def mean(self) -> float:
+        return self.logprob / max(1, self.tokens)
+
+
 @runtime_checkable
 class LLM(Protocol):
     name: str
@@ -94,6 +108,14 @@ class BaseLLM:
 
     async def generate(self, request: LLMRequest) -> Completion:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        """Log-probability of each candidate as the assistant's reply to ``messages``.
+
+        Small models classify far better than they generate: where a step's choice is
+        finite, ranking its candidates by likelihood beats constrained generation.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot score candidates")
 
     async def chat(self, messages: list[Message] | list[dict[str, str]], **kw: Any) -> Completion:
         msgs = tuple(m if isinstance(m, Message) else Message(**m) for m in messages)

@@ -18,10 +18,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from nesy.errors import ConfigError, LLMConstraintError, LLMContextLengthError, LLMError
-from nesy.llm.base import BaseLLM, Completion, LLMRequest, choices_grammar
+from nesy.llm.base import BaseLLM, CandidateScore, Completion, LLMRequest, Message, choices_grammar
 
 __all__ = ["EmbeddedLLM", "default_model_path", "default_lora_path"]
 
@@ -187,6 +190,70 @@ class EmbeddedLLM(BaseLLM):
             seconds=time.perf_counter() - start,
             finish_reasons=finish,
         )
+
+    def _chat_tokens(self, messages: tuple[Message, ...]) -> list[int]:
+        """The prompt tokens ``create_chat_completion`` would evaluate (the model's own template)."""
+        from llama_cpp import llama_chat_format
+
+        llm = self._llm
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise LLMError(f"{self.model_path.name} has no chat template: it cannot score chat candidates")
+        vocab = llm._model
+        fmt = llama_chat_format.Jinja2ChatFormatter(
+            template=template,
+            eos_token=llm.detokenize([vocab.token_eos()], special=True).decode(errors="replace"),
+            bos_token=llm.detokenize([vocab.token_bos()], special=True).decode(errors="replace"),
+        )
+        out = fmt(messages=[m.model_dump() for m in messages])
+        return llm.tokenize(out.prompt.encode(), add_bos=not out.added_special, special=True)
+
+    def score_sync(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        """One pass over the shared prompt (its KV cache reused), then one batch per candidate
+        that asks llama.cpp for the logits of every position."""
+        prompt = self._chat_tokens(messages)
+        cands = [self._llm.tokenize(c.encode(), add_bos=False, special=False) for c in candidates]
+        if len(prompt) + max((len(c) for c in cands), default=0) + 1 > self.n_ctx:
+            raise LLMContextLengthError(f"embedded model: prompt and candidate exceed the context of {self.n_ctx} tokens")
+        llm = self._llm
+        out: list[CandidateScore] = []
+        with self._lock:
+            head, last = prompt[:-1], prompt[-1]
+            same = 0
+            for a, b in zip(llm._input_ids.tolist(), head):
+                if a != b:
+                    break
+                same += 1
+            llm.n_tokens = same
+            if same < len(head):
+                llm.eval(head[same:])  # drops the cache after ``same`` first
+            base = llm.n_tokens
+            n_vocab = llm.n_vocab()
+            try:
+                for text, toks in zip(candidates, cands):
+                    seq = [last, *toks]
+                    llm._ctx.kv_cache_seq_rm(-1, base, -1)
+                    for i in range(0, len(seq), llm.n_batch):  # rows stay within the batch size
+                        part = seq[i : i + llm.n_batch]
+                        llm._batch.set_batch(batch=part, n_past=base + i, logits_all=True)
+                        llm._ctx.decode(llm._batch)
+                        rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(part) * n_vocab,))
+                        rows = rows.reshape(len(part), n_vocab).astype(np.float64)
+                        if i == 0:
+                            logits = rows
+                        else:
+                            logits = np.concatenate([logits, rows])
+                    lse = np.logaddexp.reduce(logits[: len(toks)], axis=1) if toks else np.zeros(0)
+                    total = float(sum(logits[j, t] - lse[j] for j, t in enumerate(toks)))
+                    out.append(CandidateScore(text=text, logprob=total, tokens=len(toks)))
+            finally:
+                llm._ctx.kv_cache_seq_rm(-1, base, -1)  # the cache again holds exactly the shared prompt
+                llm.n_tokens = base
+        return out
+
+    async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.score_sync, tuple(messages), list(candidates))
 
     async def generate(self, request: LLMRequest) -> Completion:
         loop = asyncio.get_running_loop()

@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import random
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -27,7 +28,7 @@ from nesy.errors import (
     LLMTimeoutError,
     LLMUnavailableError,
 )
-from nesy.llm.base import BaseLLM, Completion, Constraint, LLMRequest, choices_grammar
+from nesy.llm.base import BaseLLM, CandidateScore, Completion, Constraint, LLMRequest, Message, choices_grammar
 
 __all__ = ["OpenAICompatibleLLM", "DIALECTS"]
 
@@ -199,6 +200,67 @@ class OpenAICompatibleLLM(BaseLLM):
         self.usage["prompt_tokens"] += out.prompt_tokens
         self.usage["completion_tokens"] += out.completion_tokens
         return out
+
+    # -- scoring -------------------------------------------------------------------------
+
+    async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        """vLLM: the prompt log-probabilities of chat prompt + candidate (one batched request).
+        llama.cpp: the candidate forced by a one-choice grammar, with the logprobs the server
+        reports, which llama-cpp-python takes from the raw logits, before the grammar."""
+        if not self._resolved:
+            await self._resolve()
+        if self.dialect == "vllm":
+            return await self._score_prompt_logprobs(messages, list(candidates))
+        if self.dialect == "llama.cpp":
+            return list(await asyncio.gather(*(self._score_forced(messages, c) for c in candidates)))
+        raise LLMConstraintError(f"the {self.dialect} dialect cannot score candidates (needs vllm or llama.cpp)")
+
+    async def _tokenize(self, body: dict[str, Any]) -> list[int]:
+        async with self._sem:
+            data = await self._request("POST", "/tokenize", {"model": self.model, **body}, retry=True)
+        return [int(t) for t in data["tokens"]]
+
+    async def _score_prompt_logprobs(self, messages: tuple[Message, ...], candidates: list[str]) -> list[CandidateScore]:
+        prompt = await self._tokenize(
+            {"messages": [m.model_dump() for m in messages], "add_generation_prompt": True}
+        )
+        cands = await asyncio.gather(
+            *(self._tokenize({"prompt": c, "add_special_tokens": False}) for c in candidates)
+        )
+        body = {
+            "model": self.model,
+            "prompt": [prompt + toks for toks in cands],
+            "max_tokens": 1,
+            "temperature": 0.0,
+            "prompt_logprobs": 0,
+        }
+        async with self._sem:
+            data = await self._request("POST", "/v1/completions", body, retry=True)
+        choices = sorted(data.get("choices", []), key=lambda c: c.get("index", 0))
+        out: list[CandidateScore] = []
+        for text, toks, choice in zip(candidates, cands, choices):
+            rows = choice.get("prompt_logprobs") or []
+            total = 0.0
+            for j, tok in enumerate(toks):
+                entry = rows[len(prompt) + j] or {}
+                total += float(entry[str(tok)]["logprob"])
+            out.append(CandidateScore(text=text, logprob=total, tokens=len(toks)))
+        return out
+
+    async def _score_forced(self, messages: tuple[Message, ...], candidate: str) -> CandidateScore:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [m.model_dump() for m in messages],
+            "max_tokens": 2 * len(candidate.encode()) + 8,
+            "temperature": 0.0,
+            "logprobs": True,
+            "top_logprobs": 1,
+            "grammar": choices_grammar((candidate,)),
+        }
+        async with self._sem:
+            data = await self._request("POST", "/v1/chat/completions", body, retry=True, constrained=True)
+        content = ((data.get("choices") or [{}])[0].get("logprobs") or {}).get("content") or []
+        return CandidateScore(text=candidate, logprob=float(sum(t["logprob"] for t in content)), tokens=len(content))
 
     async def _request(
         self, method: str, path: str, body: dict[str, Any] | None, *, retry: bool, constrained: bool = False

@@ -147,7 +147,7 @@ def test_the_timeout_ends_a_long_query(kg_backend):
     start = time.perf_counter()
     sol = kg_backend.solve(f, ctx, timeout=0.5)
     assert sol.status is Status.TIMEOUT
-    assert "ran past its 0.5 s timeout while enumerating" in sol.message
+    assert sol.message.startswith("the query ran past its 0.5 s timeout while ")
     assert time.perf_counter() - start < 10  # one step past the deadline, not the 14^5 evaluations
 
 

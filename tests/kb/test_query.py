@@ -5,7 +5,7 @@ import pytest
 from nesy.errors import TranslationError
 
 from kb.grammar import query_grammar
-from kb.query import STRUCTURES, dedupe, lint_query, parse_query
+from kb.query import STRUCTURES, QueryLimits, dedupe, lint_query, parse_query
 
 RELS = ["isa", "location_of", "part_of"]
 ENTS = ["alga", "cell", "acquired abnormality", "f"]
@@ -81,12 +81,16 @@ def test_lint_answer_only_negated():
         lint_query(parse_query("!isa(alga, f)"), RELS, ENTS)
 
 
+# syntax only: the GBNF nests unions freely, and the size limits (a 413) are a separate check
+UNLIMITED = QueryLimits(atoms=10**6, variables=10**6, branches=10**8, depth=10**6)
+
+
 def test_every_string_the_gbnf_admits_parses_with_lark():
     g = query_grammar(RELS, ENTS)
     rng = random.Random(0)
     for _ in range(400):
         text = g.sample(rng)
-        q = parse_query(text)
+        q = parse_query(text, UNLIMITED)
         assert {a.relation for a in q.atoms()} <= set(RELS)
         assert set(q.constants()) <= set(ENTS)
 
@@ -109,7 +113,7 @@ def test_gbnf_top_level_conjuncts_end_with_the_answer():
     g = query_grammar(RELS, ENTS)
     rng = random.Random(1)
     for _ in range(100):
-        for branch in parse_query(g.sample(rng)).dnf():
+        for branch in parse_query(g.sample(rng), UNLIMITED).dnf():
             assert any(a.tail.name == "f" and a.tail.is_var for a in branch)
 
 
@@ -117,5 +121,21 @@ def test_gbnf_atoms_always_have_a_variable():
     g = query_grammar(RELS, ENTS)
     rng = random.Random(2)
     for _ in range(200):
-        for a in parse_query(g.sample(rng)).atoms():
+        for a in parse_query(g.sample(rng), UNLIMITED).atoms():
             assert a.head.is_var or a.tail.is_var
+
+
+def test_canonical_form_permutes_only_variables_refinement_cannot_tell_apart():
+    cycle = parse_query("r(e1, e2) & r(e2, e3) & r(e3, e1) & s(e1, f)")
+    assert cycle.canonical() == parse_query("r(e2, e3) & s(e2, f) & r(e3, e1) & r(e1, e2)").canonical()
+    assert cycle.canonical() != parse_query("r(e1, e2) & r(e2, e3) & r(e1, e3) & s(e1, f)").canonical()
+    assert parse_query('isa("e1", f)').canonical() != parse_query("isa(e1, f)").canonical()
+
+
+def test_canonical_form_of_many_interchangeable_variables_stays_invariant():
+    # seven interchangeable variables would be 5040 renamings per branch: colours name them instead
+    star = " & ".join(f"r(e{i}, f)" for i in range(1, 8))
+    q = parse_query(star + " & (s(a, f) | s(b, f))")
+    renamed = parse_query("(s(b, f) | s(a, f)) & " + star.replace("e1", "e9").replace("e7", "e1").replace("e9", "e7"))
+    assert q.canonical() == renamed.canonical()
+    assert q.canonical() != parse_query(star.replace("r(e7, f)", "r(f, e7)") + " & (s(a, f) | s(b, f))").canonical()

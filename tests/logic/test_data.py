@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from collections.abc import Callable
 
 from logic.datasets import DATASETS, load_public
 from logic.generators import chain_item, ordering_item

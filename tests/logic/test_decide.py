@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from collections.abc import Callable
+
+import pytest
 
 from logic.backend import LogicBackend
 from nesy.types import Problem, Solution, Status

@@ -118,6 +118,7 @@ def test_redundant_commands_are_dropped_and_odd_names_are_data(solve: Solve) -> 
     ("(declare-const a Bool) junk (assert a)", "text outside a command: 'junk'", (1, 24)),
     ('(declare-const a Bool)\n(assert "a)', "a string opened at column 9 is never closed", (2, 9)),
     ("(declare-const a Bool)\n((assert a))", "a command starts with its name", (2, 2)),
+    ("(declare-const a Bool)\n()", "a command starts with its name", (2, 2)),
 ])
 def test_malformed_smtlib_is_a_clear_error(text: str, fragment: str, where: tuple[int, int]) -> None:
     with pytest.raises(TranslationError) as e:
@@ -233,3 +234,14 @@ def test_nesting_within_the_limit_is_decided(solve: Solve) -> None:
     assert (s.status, s.answer) == (Status.SOLVED, "True")
     s = solve("(declare-const a Bool)\n(assert a)\n(assert (! " + "(not " * 150 + "a" + ")" * 150 + " :named conclusion))")
     assert (s.status, s.answer) == (Status.SOLVED, "True")
+
+
+def test_running_out_of_memory_is_memout_not_a_timeout(ctx: Context) -> None:
+    backend = LogicBackend(Settings(solve_memory_mb=400, sandbox_spares=0))
+    bits = 2048  # factoring a 2048-bit number by bit-blasting needs far more than 400 MB
+    text = (f"(declare-const x (_ BitVec {bits}))(declare-const y (_ BitVec {bits}))\n"
+            f"(assert (= (bvmul x y) (_ bv{2 ** (bits - 1) + 12345} {bits})))\n"
+            f"(assert (not (= x (_ bv1 {bits}))))(assert (not (= y (_ bv1 {bits}))))")
+    s = backend.solve(backend.parse(text, ctx), ctx, timeout=60)
+    assert s.status == Status.MEMOUT and s.message.startswith("Z3 stopped: out of memory after")
+    assert s.certificate["checks"]["premises"]["seconds"] < 60

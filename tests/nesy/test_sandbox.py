@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextvars
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -127,3 +130,40 @@ def test_concurrent_runs_each_get_their_own_answer_and_close_stops_the_spares() 
     assert not [p for p in _procs(WORKER) if p[1] == os.getpid()]
     assert box.run([{"op": "echo", "value": "after close"}], deadline_s=30).results == [{"value": "after close"}]
     assert not [p for p in _procs(WORKER) if p[1] == os.getpid()]  # a closed sandbox keeps no spares
+
+
+_PARENT = f"""
+import threading, time
+from nesy.sandbox import Sandbox
+box = Sandbox({WORKER!r}, spares=1)
+box.run([{{"op": "echo", "value": 0}}], deadline_s=30)
+threading.Thread(target=box.run, args=([{{"op": "child"}}, {{"op": "sleep", "s": 600}}],), kwargs={{"deadline_s": 600}}).start()
+time.sleep(600)
+"""
+
+
+def test_workers_of_a_killed_parent_end_and_clean_up() -> None:
+    """A server killed before its cleanup: its running worker (and spare) must not run on unbounded."""
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT], cwd=Path(__file__).resolve().parents[2])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the running worker has started its child, the spare waits
+            workers = [p for p in _procs(WORKER) if p[1] == parent.pid]
+            groups = {pgrp for _, _, pgrp in workers}
+            try:
+                dirs = [Path(os.readlink(f"/proc/{pid}/cwd")) for pid, _, _ in workers]
+            except OSError:
+                continue  # the first run's worker was just discarded
+            if len(workers) == 2 and sorted(len(_group(g)) for g in groups) == [1, 2]:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the parent did not start its workers")
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (any(_group(g) for g in groups) or any(d.exists() for d in dirs)):
+        time.sleep(0.2)
+    assert not any(_group(g) for g in groups)
+    assert not any(d.exists() for d in dirs)

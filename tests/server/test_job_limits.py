@@ -98,7 +98,7 @@ def test_keys_are_served_in_turn_not_in_creation_order(local_server: Callable[..
 
 
 def test_healthz_stays_fast_during_a_large_job_insert(local_server: Callable[..., LocalServer]) -> None:
-    n = 5_000
+    n = 10_000
     srv = local_server(max_job_items=n, max_queued_items_per_key=n)
     latencies: list[float] = []
     stop = threading.Event()
@@ -124,6 +124,7 @@ def test_healthz_stays_fast_during_a_large_job_insert(local_server: Callable[...
         stop.set()
         prober.join(30)
     assert took > 0.5 and len(latencies) > 10, (took, len(latencies))
+    print("HEALTHZ", took, len(latencies), sorted(latencies)[-5:])
     assert max(latencies) < 0.5, f"/healthz took {max(latencies):.2f} s while a {took:.1f} s job insert ran"
 
 
