@@ -98,7 +98,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _nesy(request: Request, exc: NesyError) -> JSONResponse:
         if exc.http_status >= 500:
             log.warning("%s %s -> %s: %s", request.method, request.url.path, exc.kind, exc.message)
-        return JSONResponse(nesy_error_body(exc), status_code=exc.http_status)
+        retry = exc.details.get("retry_after")  # e.g. a KG whose link predictor is still training
+        headers = {"Retry-After": str(int(retry))} if isinstance(retry, (int, float)) else None
+        return JSONResponse(nesy_error_body(exc), status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
