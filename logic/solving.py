@@ -1,8 +1,8 @@
 """Decide a formal text in the sandboxed Z3 worker; every way a run can end becomes a Decision.
 
-Z3 honours its own timeout only between steps (nonlinear arithmetic can overrun it by
-minutes), and a Z3 crash would take the whole server with it: so it runs in a subprocess that
-is killed shortly after the budget.
+Z3 looks at its timer only at its own checkpoints, and a crash or an exhausted allocator
+would take the whole server with it: so it runs in a subprocess with a memory limit, killed
+shortly after the budget.
 """
 
 from __future__ import annotations
