@@ -232,7 +232,7 @@ class KGBackend:
             repairs = options.repairs
         q, text, used = await generate_with_repair(
             llm, messages, parse, trace=trace, stage_name="translate", repairs=repairs, constraint=constraint,
-            max_tokens=min(options.max_tokens, 120), temperature=options.temperature, stop=("\n",),
+            max_tokens=min(options.max_tokens, 120), temperature=options.temperature, seed=options.seed, stop=("\n",),
         )
         return q.model_copy(update={"repairs": used})
 

@@ -82,7 +82,7 @@ async def translate_baseline(parts: ProblemParts, llm: BaseLLM, options: Transla
     # Logic-LM generates unconstrained; its only correction is the refinement loop.
     return await generate_with_repair(
         llm, msgs, parse, trace=trace, stage_name="translate.program", repairs=options.repairs,
-        max_tokens=options.max_tokens, temperature=options.temperature,
+        max_tokens=options.max_tokens, temperature=options.temperature, seed=options.seed,
     )
 
 
@@ -157,7 +157,7 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
     with stage(trace, "translate.declarations", whole) as rec:
         c = Constraint(grammar=declarations_gbnf(names)) if options.grammar else None
         out = await llm.generate(LLMRequest(messages=msgs, max_tokens=min(12 * len(names), 400),
-                                            temperature=options.temperature, constraint=c))
+                                            temperature=options.temperature, seed=options.seed, constraint=c))
         rec.count(out)
         preds, consts = _declarations(out.text)
         rec.output = {"preds": preds, "consts": consts}
@@ -176,8 +176,8 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
             shots = select_exemplars(sentence, form_pool, options.exemplars + 2)
             msgs = few_shot_messages("Name the form of the sentence.", shots, sentence)
             forms = clause_forms(sentence, bool(local_consts)) if options.grammar else list(CLAUSE_FORMS)
-            out = await llm.generate(LLMRequest(messages=msgs, max_tokens=6, temperature=0.0,
-                                                constraint=Constraint(choices=tuple(forms))))
+            out = await llm.generate(LLMRequest(messages=msgs, max_tokens=6, temperature=options.temperature,
+                                                seed=options.seed, constraint=Constraint(choices=tuple(forms))))
             rec.count(out)
             form = out.text.strip() if out.text.strip() in CLAUSE_FORMS else "other"
             rec.output = form
@@ -204,7 +204,7 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
         try:
             formula, _, used = await generate_with_repair(
                 llm, msgs, parse_one, trace=trace, stage_name=f"translate.{role}", repairs=options.repairs,
-                constraint=c, max_tokens=64, temperature=options.temperature, stop=("\n",))
+                constraint=c, max_tokens=64, temperature=options.temperature, seed=options.seed, stop=("\n",))
         except TranslationError:
             if role == "conclusion":
                 raise
@@ -282,7 +282,8 @@ async def _ours_csp(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions
         more = ' (", " name)*' if listed is None else ' ", " name' * (len(listed) - 1)  # exactly the list's count
         grammar = "root ::= name" + more + "\nname ::= " + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
         out = await llm.generate(LLMRequest(messages=msgs, max_tokens=16 * len(names) if listed else 60,
-                                            temperature=0.0, constraint=Constraint(grammar=grammar)))
+                                            temperature=options.temperature, seed=options.seed,
+                                            constraint=Constraint(grammar=grammar)))
         rec.count(out)
         objs = list(dict.fromkeys(n.strip() for n in out.text.split(",") if n.strip()))
         objs += [o for o in listed or [] if o not in objs]  # the model's order, completed from the list
@@ -312,7 +313,7 @@ async def _ours_csp(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions
             expr, _, used = await generate_with_repair(
                 llm, msgs, parse_one, trace=trace, stage_name=f"translate.{role.split()[0]}",
                 repairs=options.repairs, constraint=Constraint(grammar=grammar) if options.grammar else None,
-                max_tokens=32, temperature=options.temperature, stop=("\n",))
+                max_tokens=32, temperature=options.temperature, seed=options.seed, stop=("\n",))
         except TranslationError:
             if role.startswith("option"):
                 raise

@@ -91,7 +91,7 @@ async def translate_baseline(task: PlanningTask, llm: BaseLLM, options: Translat
         stage_name="translate.whole",
         repairs=options.repairs,
         max_tokens=max(options.max_tokens, 768),
-        temperature=options.temperature,
+        temperature=options.temperature, seed=options.seed,
     )
     return formal.model_copy(update={"repairs": used})
 
@@ -179,7 +179,7 @@ async def _find_objects(task: PlanningTask, llm: BaseLLM, options: TranslateOpti
         repairs=options.repairs,
         constraint=constraint,
         max_tokens=min(options.max_tokens, 160),
-        temperature=options.temperature,
+        temperature=options.temperature, seed=options.seed,
     )
     # "block a", "truck t1": a name right after a type name is an object of that type, whatever
     # the model listed (small models stop after the first name).
@@ -248,7 +248,7 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
                 repairs=options.repairs,
                 constraint=grammars[clause_section(clause)] if options.grammar else None,
                 max_tokens=min(options.max_tokens, 96),
-                temperature=options.temperature,
+                temperature=options.temperature, seed=options.seed,
             )
         except TranslationError as e:
             notes.append(f"sentence {i} dropped ({clause!r}): {e}")
