@@ -33,6 +33,7 @@ from nesy.llm.base import BaseLLM
 from nesy.reasoner import Reasoner
 from nesy.settings import Settings
 from nesy.suite import Item, Suite
+from nesy.translate import sample_options
 from nesy.types import TranslateOptions
 
 __all__ = ["RunConfig", "RunOutcome", "RunAborted", "run_benchmark", "arun_benchmark", "default_out_dir"]
@@ -214,6 +215,7 @@ async def arun_benchmark(
         repairs=config.repairs,
         samples=1,
         temperature=0.7 if config.samples > 1 else 0.0,
+        seed=config.seed,  # sample i of k draws with seed + i
     )
 
     pool_ready = None
@@ -347,9 +349,10 @@ async def _run_item(
     # Only the LLM phase holds a slot: while this item is solved, the next one translates.
     async with llm_slots:
         start = time.perf_counter()
-        for _ in range(config.samples):
+        for i in range(config.samples):
             try:
-                formal, _, trace = await reasoner.atranslate(item.problem, options)
+                sample = sample_options(options, i) if config.samples > 1 else options
+                formal, _, trace = await reasoner.atranslate(item.problem, sample)
                 translations.append((formal.text, formal.repairs))
             except TranslationError as e:
                 errors.append(e.to_dict())

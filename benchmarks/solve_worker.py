@@ -16,7 +16,7 @@ from typing import Any
 
 from nesy.backend import Registry
 from nesy.errors import NesyError, TranslationError
-from nesy.translate import majority
+from nesy.translate import vote
 from nesy.types import Formalization, Gold, Problem, Solution, Status
 
 __all__ = ["SolveJob", "solve_job", "init_worker", "solve_in_worker", "worker_pid"]
@@ -67,10 +67,7 @@ def solve_job(registry: Registry, job: SolveJob) -> dict[str, Any]:
             scores=backend.score(None, None, gold, ctx),
         )
     else:
-        solved = [r for r in runs if r[1].status.solved] or runs
-        keys = [json.dumps(r[1].answer, sort_keys=True, default=str) for r in solved]
-        winner, share = majority(keys)
-        f, s = next(r for r, k in zip(solved, keys) if k == winner)
+        f, s, share = vote(runs)
         out.update(
             status=s.status.value,
             answer=s.answer,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import json
 import re
 import threading
 from collections import Counter
@@ -25,7 +24,7 @@ from nesy.errors import ConfigError, InvalidRequestError, TranslationError
 from nesy.llm.base import BaseLLM
 from nesy.settings import Settings
 from nesy.tracing import stage
-from nesy.translate import majority
+from nesy.translate import sample_options, vote
 from nesy.types import Formalization, Gold, Problem, Result, Solution, Stage, Status, Trace, TranslateOptions
 
 __all__ = ["Reasoner", "solve"]
@@ -231,12 +230,8 @@ class Reasoner:
         runs: list[tuple[Formalization, Solution]] = []
         last_error: TranslationError | None = None
         for i in range(options.samples):
-            # Distinct seeds, or a cached / seeded server would return one sample k times.
-            opts = options.model_copy(
-                update={"samples": 1, "temperature": max(options.temperature, 0.7), "seed": options.seed + i}
-            )
             try:
-                f = await backend.translate(ctx, self.llm, opts, trace)
+                f = await backend.translate(ctx, self.llm, sample_options(options, i), trace)
             except TranslationError as e:
                 last_error = e
                 continue
@@ -244,10 +239,7 @@ class Reasoner:
         if not runs:
             assert last_error is not None
             raise last_error
-        solved = [r for r in runs if r[1].status.solved] or runs
-        keys = [json.dumps(r[1].answer, sort_keys=True, default=str) for r in solved]
-        winner, share = majority(keys)
-        f, s = next(r for r, k in zip(solved, keys) if k == winner)
+        f, s, share = vote(runs)
         metrics = {**s.metrics, "vote_share": share, "samples": float(len(runs))}
         return f, s.model_copy(update={"metrics": metrics})
 

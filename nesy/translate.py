@@ -6,6 +6,7 @@ Backends compose these into their own strategies; each step can be switched off.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from nesy.errors import TranslationError
 from nesy.llm.base import BaseLLM, Constraint, LLMRequest, Message
 from nesy.tracing import stage
-from nesy.types import Trace
+from nesy.types import Formalization, Solution, Trace, TranslateOptions
 
 __all__ = [
     "Exemplar",
@@ -25,6 +26,8 @@ __all__ = [
     "few_shot_messages",
     "generate_with_repair",
     "majority",
+    "sample_options",
+    "vote",
     "tokens",
 ]
 
@@ -147,3 +150,21 @@ def majority(answers: Sequence[Hashable]) -> tuple[Any, float]:
     best = max(counts.values())
     winner = next(a for a in answers if counts[a] == best)
     return winner, best / len(answers)
+
+
+def sample_options(options: TranslateOptions, i: int) -> TranslateOptions:
+    """The options of sample ``i`` of k: its own seed and a temperature above 0, or a seeded
+    model would return one sample k times."""
+    return options.model_copy(
+        update={"samples": 1, "temperature": max(options.temperature, 0.7), "seed": options.seed + i}
+    )
+
+
+def vote(runs: Sequence[tuple[Formalization, Solution]]) -> tuple[Formalization, Solution, float]:
+    """Self-consistency over solver answers: the majority among solved runs (all runs when none
+    solved); returns the first run with the winning answer and the winner's share."""
+    solved = [r for r in runs if r[1].status.solved] or list(runs)
+    keys = [json.dumps(r[1].answer, sort_keys=True, default=str) for r in solved]
+    winner, share = majority(keys)
+    f, s = next(r for r, k in zip(solved, keys) if k == winner)
+    return f, s, share

@@ -64,7 +64,8 @@ def translate_options(reasoner: Reasoner, options: SolveOptions) -> TranslateOpt
 def _raise_on_timeout(sol: Solution, timeout: float, **extra: Any) -> None:
     if sol.status is Status.TIMEOUT:
         raise SolverTimeoutError(
-            f"the solver found no answer within {timeout:g} s" + (f": {sol.message}" if sol.message else ""),
+            # The backend's message already says how it ended ("no answer within 2 s; Z3 was stopped").
+            sol.message or f"the solver found no answer within {timeout:g} s",
             stage="solve",
             timeout=timeout,
             backend=sol.backend or None,
