@@ -7,11 +7,14 @@ hostile request managed to write would land), with its LLM down: every request i
 one. It measures, prints three tables and writes them as one JSON object:
 
 1. attacks: each attack of issue 16 once: status, latency, server healthy, server RSS;
-2. isolation: latency of a trivial /v1/logic idle, and while 6 expensive Z3 requests run;
+2. isolation: latency of a trivial /v1/logic idle, and while 6 expensive Z3 requests run
+   (multiple choice over a problem Z3 cannot decide; each with a 2 s limit);
 3. mixed load: N requests at concurrency C, a share of them hostile (formal endpoints only):
    p50/p99, status counts, 5xx, RSS before and after.
 
-Exits non-zero if any response was a 500 or the server stopped being healthy.
+``--only`` picks parts; ``--kinds`` the normal requests of the load (plan, logic). Exits
+non-zero if any response was a 500 (or another unexpected 5xx, or none at all) or the server
+stopped being healthy.
 
 The attacks are functions of a running server (``Serve``) and an httpx client, each returning
 an ``Outcome``; tests/server/test_hostile.py replays the same functions and asserts on them.
@@ -545,21 +548,20 @@ def _trivial_seconds(c: httpx.Client, n: int) -> list[float]:
 
 
 def isolation(srv: Serve, expensive: int = 6, timeout: float = 2.0, samples: int = 5) -> dict[str, Any]:
-    """Trivial /v1/logic latency idle and while ``expensive`` hard Z3 requests run."""
+    """Trivial /v1/logic latency idle and while ``expensive`` hard multiple-choice Z3 requests run."""
     with srv.client() as c:
         _trivial_seconds(c, 2)  # warm-up
         idle = _trivial_seconds(c, samples)
         with ThreadPoolExecutor(expensive) as pool, srv.client() as other:
-            hard = [
-                pool.submit(other.post, "/v1/logic", json={"program": CUBES_CHOICE, "timeout": timeout}) for _ in range(expensive)
-            ]
+            hard = [pool.submit(_post, other, "/v1/logic", {"program": CUBES_CHOICE, "timeout": timeout}) for _ in range(expensive)]
             time.sleep(0.5)  # they are running
             busy = _trivial_seconds(c, samples)
-            statuses = Counter(f.result().status_code for f in hard)
+            outcomes = [f.result() for f in hard]
     return {
         "expensive": expensive,
         "expensive_timeout_s": timeout,
-        "expensive_statuses": dict(statuses),
+        "expensive_statuses": dict(Counter(o.status for o in outcomes)),
+        "expensive_max_s": round(max(o.seconds for o in outcomes), 3),
         "idle_median_s": round(statistics.median(idle), 4),
         "busy_median_s": round(statistics.median(busy), 4),
         "busy_max_s": round(max(busy), 4),
@@ -642,7 +644,9 @@ def mixed_load(
         "normal_p99_s": round(_pct(normal, 99), 3),
         "statuses": dict(sorted(statuses.items())),
         "status_500": statuses.get("500", 0),
-        "errors_5xx": sum(v for k, v in statuses.items() if k.startswith("5") and k not in ("503", "504")),
+        # 503 (overloaded) and 504 (solver timeout) are answers; any other 5xx, or no response, is a failure
+        "unexpected_5xx": sum(v for k, v in statuses.items() if k.startswith("5") and k not in ("503", "504")),
+        "no_response": sum(v for k, v in statuses.items() if not k.isdigit()),
         "hostile_statuses": dict(Counter(f"{r['name']}: {r['status']}" for r in rows if r["hostile"])),
         "by_request": {
             name: {"n": len(xs), "p50_s": round(_pct(xs, 50), 3), "p99_s": round(_pct(xs, 99), 3)}
@@ -656,6 +660,23 @@ def mixed_load(
 
 
 # -- the command ----------------------------------------------------------------------------
+
+
+def _attack_row(srv: Serve, attack: Callable[[Serve, httpx.Client], Outcome]) -> Outcome:
+    """``replay``, or status 0 when the server gave no response (it died or hung up)."""
+    try:
+        return replay(srv, attack)
+    except httpx.HTTPError as e:
+        return Outcome(0, float("nan"), {"type": type(e).__name__, "message": str(e)}, healthy=srv.healthy(), rss_mb=srv.rss_mb())
+
+
+def _print_load(load: dict[str, Any]) -> None:
+    print(f"{load['requests']} requests at concurrency {load['concurrency']}, {load['hostile']} hostile, {load['wall_s']} s:"
+          f" p50 {load['p50_s']} s, p99 {load['p99_s']} s; statuses {load['statuses']};"
+          f" RSS {load['rss_mb_before']} -> {load['rss_mb_after']} MB; healthy after: {load['healthy_after']}")
+    print(f"{'request':<16} {'n':>4} {'p50 s':>8} {'p99 s':>8}")
+    for name, row in load["by_request"].items():
+        print(f"{name:<16} {row['n']:>4} {row['p50_s']:>8.3f} {row['p99_s']:>8.3f}")
 
 
 def _print_attacks(rows: dict[str, Outcome]) -> None:
@@ -692,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     ) as srv:
         result["rss_mb_start"] = round(srv.rss_mb(), 1)
         if "attacks" in parts:
-            rows = {name: replay(srv, attack) for name, attack in ATTACKS.items()}
+            rows = {name: _attack_row(srv, attack) for name, attack in ATTACKS.items()}
             _print_attacks(rows)
             result["attacks"] = {name: asdict(o) for name, o in rows.items()}
         if "isolation" in parts:
@@ -700,13 +721,15 @@ def main(argv: list[str] | None = None) -> int:
             print("\nisolation:", json.dumps(result["isolation"]))
         if "load" in parts:
             result["load"] = mixed_load(srv, args.requests, args.concurrency, args.hostile, kinds)
-            print("\nmixed load:", json.dumps(result["load"], indent=1))
+            print("\nmixed load:")
+            _print_load(result["load"])
         result["healthy_end"] = srv.healthy()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, default=str))
     print(f"\nwrote {args.out}")
-    failed = not result["healthy_end"] or result.get("load", {}).get("status_500", 0) > 0
-    failed |= any(a["status"] == 500 or not a["healthy"] for a in result.get("attacks", {}).values())
+    load = result.get("load", {})
+    failed = not result["healthy_end"] or load.get("unexpected_5xx", 0) > 0 or load.get("no_response", 0) > 0
+    failed |= any(a["status"] in (0, 500) or not a["healthy"] for a in result.get("attacks", {}).values())
     return 1 if failed else 0
 
 

@@ -115,15 +115,16 @@ def test_kg_query_explosion_is_413_at_once(srv: Serve, need) -> None:
 @pytest.mark.slow
 def test_hard_z3_problem_times_out_and_cheap_requests_stay_fast(srv: Serve, need, record_property) -> None:
     need("logic")
+    # Five options, one budget: before, each option had the whole time limit (10 s and more).
     out = run(srv, attacks.z3_hard_timeout)
     assert out.status == 504 and out.error["type"] == "solver_timeout", out
-    assert out.seconds < 10, out
+    assert out.seconds < 8, out
     iso = attacks.isolation(srv, expensive=6, timeout=2.0)
     record_property("isolation", json.dumps(iso))
     print("isolation:", iso)
-    assert iso["expensive_statuses"] == {504: 6}, iso
-    # Before: 44 s while 6 expensive requests ran (0.05 s idle).
-    assert iso["busy_median_s"] < 5 and iso["busy_max_s"] < 15, iso
+    assert iso["expensive_statuses"] == {504: 6} and iso["expensive_max_s"] < 10, iso
+    # Before: a trivial /v1/logic took 44 s while 6 such requests ran (0.05 s idle).
+    assert iso["busy_median_s"] < 5 and iso["busy_max_s"] < 10, iso
     assert srv.healthy()
 
 
@@ -339,14 +340,13 @@ def test_an_empty_api_key_is_refused_at_start(tmp_path: Path) -> None:
     assert done.returncode != 0 and "NESY_API_KEYS" in done.stdout + done.stderr, done
 
 
-def test_an_untrained_kg_answers_503_within_the_request(srv: Serve, need) -> None:
-    """Last in this file: it starts the background training of nations' link predictor."""
+def test_an_untrained_kg_answers_503_within_the_request(tmp_path: Path, need) -> None:
+    """A KG without a cached link predictor is trained in the background, never inside a request."""
     need("kg")
-    with srv.client() as c:
+    with serving(tmp_path, dead_llm_url()) as fresh, fresh.client() as c:
         start = time.perf_counter()
         r = c.post("/v1/kg/query", json={"kb": "nations", "query": "militaryalliance(netherlands, f)", "timeout": 2})
         seconds = time.perf_counter() - start
-    assert r.status_code in (200, 503), r.text  # 200 only if a predictor was already cached
-    if r.status_code == 503:
-        assert r.json()["error"]["type"] == "backend_unavailable" and "train" in r.json()["error"]["message"], r.text
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["type"] == "backend_unavailable" and "train" in r.json()["error"]["message"], r.text
     assert seconds < 10, seconds  # before: trained inside the request, far past its timeout
