@@ -81,8 +81,6 @@ def ask(
         context.update({"domain_pddl": p.read_text()} if p.is_file() else {"domain": domain})
     if kb:
         context["kb"] = kb
-    if kind is Kind.planning and not context:
-        context["domain"] = "blocksworld"
     reasoner = Reasoner(llm=llm, settings=settings)
     opts = TranslateOptions(mode=mode.value, samples=samples, repairs=repairs, polish=polish)
     problem = Problem(text=text, kind=kind.value if kind else None, context=context)

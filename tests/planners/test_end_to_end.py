@@ -41,6 +41,17 @@ def test_ours_mode_end_to_end(embedded_llm):
     assert res.scores["facts_f1"] > 0.5  # the model gets most facts on this easy problem
 
 
+def test_cli_ask_without_a_domain_picks_the_one_the_text_fits():
+    # as the service does: no silent blocksworld for a text about rooms, balls and grippers
+    text = "Robby is in room rooma. Ball ball1 is in room rooma. Robby's grippers left and right are free. Ball ball1 should be in room roomb."
+    out = subprocess.run(
+        [sys.executable, "-m", "nesy.cli", "ask", "--kind", "planning", "--json", text],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "NESY_EMBEDDED_THREADS": "1"},
+    )
+    assert out.returncode in (0, 1), out.stderr[-2000:]
+    assert "(:domain gripper)" in out.stdout, out.stdout[-2000:]
+
+
 def test_cli_ask_returns_a_plan_in_sentences():
     text = "There are 2 blocks: b1 and b2. b1 is on the table. b2 is on the table. b1 is clear. b2 is clear. The hand is empty. b1 should be on top of b2."
     env = {**os.environ, "NESY_EMBEDDED_THREADS": "1"}
