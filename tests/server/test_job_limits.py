@@ -100,7 +100,9 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
     local_server: Callable[..., LocalServer], monkeypatch: pytest.MonkeyPatch, need
 ) -> None:
     """Job routes and the runner reach SQLite from threads: while an insert holds the store for
-    2 s (as a large job on a slow disk does), job requests wait and /healthz does not."""
+    3 s (as a large job on a slow disk does), job requests wait and /healthz does not.
+    A blocked event loop would hold a probe for the rest of the 3 s; the bound leaves room for
+    the scheduling spikes of a loaded machine (0.8 s seen) without ever admitting that."""
     need("logic")
     srv = local_server()
     store = srv.app.state.nesy.jobs
@@ -108,7 +110,7 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
 
     def slow_create(*args: Any, **kwargs: Any) -> str:
         with store._lock:
-            time.sleep(2.0)
+            time.sleep(3.0)
         return create(*args, **kwargs)
 
     with srv.client() as c:
@@ -120,14 +122,14 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
             time.sleep(0.2)
             reading = pool.submit(c.get, f"/v1/jobs/{job['id']}")
             latencies = []
-            while time.perf_counter() - start < 2.0:
+            while time.perf_counter() - start < 2.5:
                 probe = time.perf_counter()
                 assert c.get("/healthz").status_code == 200
                 latencies.append(time.perf_counter() - probe)
                 time.sleep(0.02)
             assert not inserting.done() and not reading.done()
             assert (inserting.result().status_code, reading.result().status_code) == (202, 200)
-    assert len(latencies) > 10 and max(latencies) < 0.5, f"/healthz took {max(latencies):.2f} s during the insert"
+    assert len(latencies) > 3 and max(latencies) < 1.5, f"/healthz took {max(latencies):.2f} s during the insert"
 
 
 def test_job_item_errors_carry_no_raw_exception_text(local_server: Callable[..., LocalServer], monkeypatch: pytest.MonkeyPatch) -> None:
