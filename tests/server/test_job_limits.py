@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -108,8 +109,11 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
     store = srv.app.state.nesy.jobs
     create = store.create
 
+    held = threading.Event()
+
     def slow_create(*args: Any, **kwargs: Any) -> str:
         with store._lock:
+            held.set()
             time.sleep(3.0)
         return create(*args, **kwargs)
 
@@ -117,9 +121,9 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
         job = c.post("/v1/jobs", json={"problems": easy_items(2)}).json()
         monkeypatch.setattr(store, "create", slow_create)
         with ThreadPoolExecutor(2) as pool:
-            start = time.perf_counter()
             inserting = pool.submit(c.post, "/v1/jobs", json={"problems": easy_items(2)})
-            time.sleep(0.2)
+            assert held.wait(30), "the insert never reached the store"
+            start = time.perf_counter()  # the store is held from here for 3 s
             reading = pool.submit(c.get, f"/v1/jobs/{job['id']}")
             latencies = []
             while time.perf_counter() - start < 2.5:
