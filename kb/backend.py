@@ -18,7 +18,8 @@ from nesy.errors import BackendError, BackendUnavailableError, UnknownResourceEr
 from nesy.llm.base import BaseLLM, Constraint
 from nesy.settings import Settings
 from nesy.tracing import stage
-from nesy.translate import Exemplar, few_shot_messages, generate_with_repair, select_exemplars
+from nesy.steps import Engine, Step
+from nesy.translate import Exemplar, few_shot_messages, select_exemplars
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
 from kb.engine import EngineResult, QueryEngine
@@ -210,8 +211,7 @@ class KGBackend:
             shots = random.Random(0).sample(pool, min(options.exemplars, len(pool)))
             shots = [Exemplar(e.input.split("\n")[0], e.output, e.signature) for e in shots]
             messages = few_shot_messages(BASELINE_SYSTEM, shots, f"Question: {question}")
-            constraint = None
-            repairs = 0
+            constraint = None  # the baseline writes free text; its repairs are the same option as ours
         else:
             with stage(trace, "link", question) as rec:
                 mentions = link_entities(question, kg.entities)
@@ -226,15 +226,11 @@ class KGBackend:
             shots = select_exemplars(user, pool, options.exemplars)
             system = SYSTEM.format(relations=", ".join(kg.relations))
             messages = few_shot_messages(system, shots, user)
-            constraint = None
-            if options.grammar:
-                constraint = Constraint(grammar=query_grammar(rels, linked or kg.entities, unions=True).gbnf())
-            repairs = options.repairs
-        q, text, used = await generate_with_repair(
-            llm, messages, parse, trace=trace, stage_name="translate", repairs=repairs, constraint=constraint,
-            max_tokens=min(options.max_tokens, 120), temperature=options.temperature, seed=options.seed, stop=("\n",),
-        )
-        return q.model_copy(update={"repairs": used})
+            constraint = Constraint(grammar=query_grammar(rels, linked or kg.entities, unions=True).gbnf())
+        engine = Engine(llm, options, trace)
+        got = await engine.run(Step("kg.query", messages, parse, constraint=constraint, stop=("\n",),
+                                    max_tokens=min(options.max_tokens, 120), label="translate", source=question))
+        return got.value.model_copy(update={"repairs": engine.repairs})
 
     def _query(self, f: Formalization, ctx: Context) -> Query:
         return f.parsed if isinstance(f.parsed, Query) else self.parse(f.text, ctx).parsed

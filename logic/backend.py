@@ -92,13 +92,12 @@ class LogicBackend:
 
     async def translate(self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
         parts = ctx.data["parts"]
+        parse = lambda t: self.parse(t, ctx)  # noqa: E731
         if options.mode == "baseline":
-            f, text, used = await translate_baseline(parts, llm, options, trace, lambda t: self.parse(t, ctx))
-            return f.model_copy(update={"repairs": used})
+            return await translate_baseline(parts, llm, options, trace, parse)
         if options.mode != "ours":
             raise ConfigError(f"unknown translation mode {options.mode!r}: use 'ours' or 'baseline'")
-        text, used = await translate_ours(parts, llm, options, trace)
-        return self.parse(text, ctx).model_copy(update={"repairs": used})
+        return await translate_ours(parts, llm, options, trace, parse)
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float = 10.0) -> Solution:
         if not isinstance(f.parsed, Encoded):  # a text's errors are TranslationErrors here, not solver failures

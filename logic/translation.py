@@ -21,11 +21,13 @@ from logic.gbnf import CLAUSE_FORMS, clause_gbnf, declarations_gbnf, ordering_li
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check
 from logic.problem import ProblemParts, content_words, name_candidates
+from collections.abc import Callable
+
 from nesy.errors import TranslationError
-from nesy.llm.base import BaseLLM, Constraint, LLMRequest, Message
-from nesy.tracing import stage
-from nesy.translate import Exemplar, few_shot_messages, generate_with_repair, select_exemplars, split_clauses
-from nesy.types import Trace, TranslateOptions
+from nesy.llm.base import BaseLLM, Constraint, Message
+from nesy.steps import Engine, Step
+from nesy.translate import Exemplar, few_shot_messages, select_exemplars, split_clauses
+from nesy.types import Formalization, Trace, TranslateOptions
 
 __all__ = ["translate_baseline", "translate_ours", "exemplar_pool", "SEEN_CHAIN", "SEEN_ORDER"]
 
@@ -75,15 +77,17 @@ def _problem_text(parts: ProblemParts) -> str:
     return f"{parts.premises}\nQuestion: {q}"
 
 
+Parse = Callable[[str], Formalization]  # the backend's parse of a whole program
+
+
 async def translate_baseline(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace,
-                             parse) -> tuple[object, str, int]:
-    shots = select_exemplars(_problem_text(parts), exemplar_pool("program"), max(1, min(options.exemplars, 1)))
+                             parse: Parse) -> Formalization:
+    shots = select_exemplars(_problem_text(parts), exemplar_pool("program"), options.exemplars)
     msgs = few_shot_messages(LANGUAGE + "\nTranslate the problem into a program.", shots, _problem_text(parts))
-    # Logic-LM generates unconstrained; its only correction is the refinement loop.
-    return await generate_with_repair(
-        llm, msgs, parse, trace=trace, stage_name="translate.program", repairs=options.repairs,
-        max_tokens=options.max_tokens, temperature=options.temperature, seed=options.seed,
-    )
+    # Logic-LM generates unconstrained (it has no grammar); its only correction is the refinement loop.
+    engine = Engine(llm, options, trace)
+    got = await engine.run(Step("logic.program", msgs, parse, max_tokens=options.max_tokens, source=parts.premises))
+    return got.value.model_copy(update={"repairs": engine.repairs})
 
 
 def _declarations(text: str) -> tuple[dict[str, int], list[str]]:
@@ -140,47 +144,46 @@ def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
     return "\n".join(lines)
 
 
-async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> tuple[str, int]:
-    """Returns (program text, repair rounds used)."""
+async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace,
+                         parse: Parse) -> Formalization:
+    engine = Engine(llm, options, trace)
     if parts.format == "csp":
-        return await _ours_csp(parts, llm, options, trace)
+        text = await _ours_csp(parts, engine)
+    else:
+        text = await _ours_fol(parts, engine)
+    return parse(text).model_copy(update={"repairs": engine.repairs, "dropped": list(engine.dropped)})
+
+
+async def _ours_fol(parts: ProblemParts, engine: Engine) -> str:
+    options = engine.options
     sentences = split_clauses(parts.premises)
     whole = parts.premises + " " + parts.statement
     names = name_candidates(whole)
     if not names:
         raise TranslationError("the problem has no words to name constants or predicates with", stage="translate")
-    # 1. declarations, names constrained to the words of the text
+    # 1. declarations, names constrained to the words of the text (read leniently: never repaired)
     shots = select_exemplars(whole, exemplar_pool("declarations"), min(options.exemplars, 2))
     msgs = few_shot_messages(
         "List the individuals (const Name) and the properties or classes (pred Name/1) of the text, "
         "one per line, each name once. Use the singular for classes.", shots, whole)
-    with stage(trace, "translate.declarations", whole) as rec:
-        c = Constraint(grammar=declarations_gbnf(names)) if options.grammar else None
-        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=min(12 * len(names), 400),
-                                            temperature=options.temperature, seed=options.seed, constraint=c))
-        rec.count(out)
-        preds, consts = _declarations(out.text)
-        rec.output = {"preds": preds, "consts": consts}
+    declared = await engine.run(Step("logic.declarations", msgs, _declarations,
+                                     constraint=Constraint(grammar=declarations_gbnf(names)),
+                                     max_tokens=min(12 * len(names), 400), source=whole))
+    preds, consts = declared.value
     if not preds:
         raise TranslationError("the model declared no predicates", stage="translate.declarations")
     decl = _decl_text(preds, consts)
-    repairs = 0
-    lines: list[str] = []
-    used_preds: dict[str, int] = {}
     form_pool, formula_pool = exemplar_pool("form"), exemplar_pool("formula")
-    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
-    for sentence, role in targets:
+
+    async def sentence_formula(sentence: str, role: str) -> tuple[str, dict[str, int]] | None:
         local_preds, local_consts = sentence_symbols(sentence, preds, consts)
-        # 2. the clause form: a constrained choice among those the sentence's words allow
-        with stage(trace, "translate.form", sentence) as rec:
-            shots = select_exemplars(sentence, form_pool, options.exemplars + 2)
-            msgs = few_shot_messages("Name the form of the sentence.", shots, sentence)
-            forms = clause_forms(sentence, bool(local_consts)) if options.grammar else list(CLAUSE_FORMS)
-            out = await llm.generate(LLMRequest(messages=msgs, max_tokens=6, temperature=options.temperature,
-                                                seed=options.seed, constraint=Constraint(choices=tuple(forms))))
-            rec.count(out)
-            form = out.text.strip() if out.text.strip() in CLAUSE_FORMS else "other"
-            rec.output = form
+        # 2. the clause form: a finite choice among those the sentence's words allow
+        forms = tuple(clause_forms(sentence, bool(local_consts)) if options.grammar else CLAUSE_FORMS)
+        form_msgs = few_shot_messages("Name the form of the sentence.",
+                                      select_exemplars(sentence, form_pool, options.exemplars + 2), sentence)
+        form = (await engine.run(Step("logic.form", form_msgs, lambda t: t if t in CLAUSE_FORMS else "other",
+                                      constraint=Constraint(choices=forms), candidates=forms, max_tokens=6,
+                                      source=sentence))).value
         # 3. the content under a grammar of declared symbols in that form, linted and repaired
         shots = [e for e in select_exemplars(sentence, formula_pool, options.exemplars * 3)
                  if _form_of(e.output) == form][-options.exemplars:] or select_exemplars(
@@ -192,32 +195,36 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
         head = list(local_preds)[-1] if len(local_preds) > 1 else None
         if form == "other" or not local_preds:  # free form: everything declared, plus the sentence's words
             local_preds, head = {**preds, **local_preds}, None
-        c = Constraint(grammar=clause_gbnf(form, local_preds, local_consts or consts, head)) if options.grammar else None
         full_decl = _decl_text({**preds, **{p: a for p, a in local_preds.items() if p not in preds}}, consts)
 
-        def parse_one(text: str, _role: str = role, _decl: str = full_decl) -> str:
+        def parse_one(text: str) -> str:
             parse_formula(text)
-            check_prog = parse_program(f"{_decl}\n{_role}: {text}")
-            check(check_prog)
+            check(parse_program(f"{full_decl}\n{role}: {text}"))
             return text
 
-        try:
-            formula, _, used = await generate_with_repair(
-                llm, msgs, parse_one, trace=trace, stage_name=f"translate.{role}", repairs=options.repairs,
-                constraint=c, max_tokens=64, temperature=options.temperature, seed=options.seed, stop=("\n",))
-        except TranslationError:
-            if role == "conclusion":
-                raise
-            repairs += options.repairs
-            continue  # an untranslatable premise is left out (noted by its absence in the program)
-        repairs += used
+        step = Step("logic.formula", msgs, parse_one, label=f"translate.{role}",
+                    constraint=Constraint(grammar=clause_gbnf(form, local_preds, local_consts or consts, head)),
+                    max_tokens=64, stop=("\n",), source=sentence)
+        # an untranslatable premise is left out (recorded in ``dropped``); the conclusion is required
+        got = await (engine.run(step) if role == "conclusion" else engine.optional(step))
+        return None if got is None else (got.value, local_preds)
+
+    # the symbols are fixed: the sentences no longer depend on each other
+    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
+    done = await engine.gather([sentence_formula(s, role) for s, role in targets])
+    lines: list[str] = []
+    used_preds: dict[str, int] = {}
+    for (sentence, role), got in zip(targets, done):
+        if got is None:
+            continue
+        formula, local_preds = got
         for p, a in local_preds.items():
             if p not in used_preds and re.search(rf"\b{p}\(", formula):
                 used_preds[p] = a
         lines.append(f"{role}: {formula}  # {sentence}")
     # declarations: the model's, then the new names the formulas use
     decl = _decl_text({**preds, **{p: a for p, a in used_preds.items() if p not in preds}}, consts)
-    return decl + "\n" + "\n".join(lines) + "\n", repairs
+    return decl + "\n" + "\n".join(lines) + "\n"
 
 
 def _form_of(formula: str) -> str:
@@ -270,55 +277,45 @@ def mentioned_objects(sentence: str, objects: Sequence[str]) -> list[str]:
     return [o for _, o in sorted(found)]
 
 
-async def _ours_csp(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> tuple[str, int]:
+async def _ours_csp(parts: ProblemParts, engine: Engine) -> str:
     """Ordering puzzles: objects named from the text, then each clue and option as a constraint."""
+    options = engine.options
     sentences = split_clauses(parts.premises)
     # the puzzle's own list of objects, when it has one, is the whole vocabulary of names
     listed = enumerated_objects(parts.premises)
     names = listed or [n.lower() for n in name_candidates(parts.premises)]
-    with stage(trace, "translate.declarations", parts.premises) as rec:
-        msgs = (Message(role="system", content="List the objects being ordered, separated by commas."),
-                Message(role="user", content=parts.premises))
-        more = ' (", " name)*' if listed is None else ' ", " name' * (len(listed) - 1)  # exactly the list's count
-        grammar = "root ::= name" + more + "\nname ::= " + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
-        out = await llm.generate(LLMRequest(messages=msgs, max_tokens=16 * len(names) if listed else 60,
-                                            temperature=options.temperature, seed=options.seed,
-                                            constraint=Constraint(grammar=grammar)))
-        rec.count(out)
-        objs = list(dict.fromkeys(n.strip() for n in out.text.split(",") if n.strip()))
-        objs += [o for o in listed or [] if o not in objs]  # the model's order, completed from the list
-        rec.output = objs
+    msgs = (Message(role="system", content="List the objects being ordered, separated by commas."),
+            Message(role="user", content=parts.premises))
+    more = ' (", " name)*' if listed is None else ' ", " name' * (len(listed) - 1)  # exactly the list's count
+    grammar = "root ::= name" + more + "\nname ::= " + " | ".join(f'"{n}"' for n in sorted(set(names))) + "\n"
+    got = await engine.run(Step("logic.objects", msgs, lambda t: list(dict.fromkeys(n.strip() for n in t.split(",") if n.strip())),
+                                constraint=Constraint(grammar=grammar), max_tokens=16 * len(names) if listed else 60,
+                                label="translate.declarations", source=parts.premises))
+    objs = got.value + [o for o in listed or [] if o not in got.value]  # the model's order, completed from the list
     if len(objs) < 2:
         raise TranslationError("the model named fewer than two objects to order", stage="translate.declarations")
     n = len(objs)
     decl = f"domain pos = 1..{n}\nvar {', '.join(objs)} : pos\ndistinct {', '.join(objs)}"
     pool = exemplar_pool("constraint")
-    lines: list[str] = []
-    repairs = 0
     targets = [(s, "constraint") for s in sentences if not _PREAMBLE.search(s)]
     targets += [(t, f"option {k}") for k, t in parts.options.items()]
     from logic.csp import parse_csp
 
-    for sentence, role in targets:
+    def constraint_step(sentence: str, role: str) -> Step[str]:
         grammar = ordering_line_gbnf(objs, n, mentioned_objects(sentence, objs), ordinal_positions(sentence, n))
         shots = select_exemplars(sentence, pool, options.exemplars)
         msgs = few_shot_messages(f"Positions run 1..{n} from the left. Objects: {', '.join(objs)}. "
                                  "Write the sentence as one constraint.", shots, sentence)
 
-        def parse_one(text: str, _role: str = role) -> str:
-            parse_csp(f"{decl}\n{_role}: {text}")
+        def parse_one(text: str) -> str:
+            parse_csp(f"{decl}\n{role}: {text}")
             return text
 
-        try:
-            expr, _, used = await generate_with_repair(
-                llm, msgs, parse_one, trace=trace, stage_name=f"translate.{role.split()[0]}",
-                repairs=options.repairs, constraint=Constraint(grammar=grammar) if options.grammar else None,
-                max_tokens=32, temperature=options.temperature, seed=options.seed, stop=("\n",))
-        except TranslationError:
-            if role.startswith("option"):
-                raise
-            repairs += options.repairs
-            continue
-        repairs += used
-        lines.append(f"{role}: {expr}  # {sentence}")
-    return decl + "\n" + "\n".join(lines) + "\n", repairs
+        return Step("logic.constraint", msgs, parse_one, constraint=Constraint(grammar=grammar), max_tokens=32,
+                    stop=("\n",), label=f"translate.{role.split()[0]}", source=sentence)
+
+    # an unreadable clue is left out (recorded); an option is required
+    done = await engine.gather([engine.run(constraint_step(s, r)) if r.startswith("option")
+                                else engine.optional(constraint_step(s, r)) for s, r in targets])
+    lines = [f"{role}: {got.value}  # {sentence}" for (sentence, role), got in zip(targets, done) if got is not None]
+    return decl + "\n" + "\n".join(lines) + "\n"

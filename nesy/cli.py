@@ -35,12 +35,6 @@ def main(
     """nesy command line."""
 
 
-class Kind(str, Enum):
-    planning = "planning"
-    logic = "logic"
-    kg = "kg"
-
-
 class Mode(str, Enum):
     ours = "ours"
     baseline = "baseline"
@@ -60,7 +54,7 @@ def _fail(e: NesyError) -> None:
 @app.command()
 def ask(
     text: str = typer.Argument(..., help="The problem in natural language."),
-    kind: Optional[Kind] = typer.Option(None, help="The formalism (detected when absent)."),
+    kind: Optional[str] = typer.Option(None, help="The formalism, a backend's name (`nesy backends`; detected when absent)."),
     llm: Optional[str] = typer.Option(None, help="embedded | URL of an OpenAI-compatible server."),
     domain: Optional[str] = typer.Option(None, help="Planning: a bundled domain name or a domain.pddl path."),
     kb: Optional[str] = typer.Option(None, help="KG: a bundled knowledge graph (nations, kinships, umls)."),
@@ -83,8 +77,10 @@ def ask(
         context["kb"] = kb
     reasoner = Reasoner(llm=llm, settings=settings)
     opts = TranslateOptions(mode=mode.value, samples=samples, repairs=repairs, polish=polish)
-    problem = Problem(text=text, kind=kind.value if kind else None, context=context)
     try:
+        if kind is not None:
+            reasoner.backend(kind)  # a kind is a backend's name: an unknown one is named before any work
+        problem = Problem(text=text, kind=kind, context=context)
         with console.status("translating and solving…"):
             result = asyncio.run(reasoner.asolve(problem, opts, timeout=timeout))
     except NesyError as e:

@@ -1,7 +1,7 @@
 """Translation building blocks shared by every formalism.
 
-Clause splitting, similarity-chosen exemplars, the parse-lint-repair loop, and voting.
-Backends compose these into their own strategies; each step can be switched off.
+Clause splitting, similarity-chosen exemplars and voting. The steps themselves run in
+``nesy.steps``, the one engine every formalism uses.
 """
 
 from __future__ import annotations
@@ -10,21 +10,18 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from nesy.errors import TranslationError
-from nesy.llm.base import BaseLLM, Constraint, LLMRequest, Message
-from nesy.tracing import stage
-from nesy.types import Formalization, Solution, Trace, TranslateOptions
+from nesy.llm.base import Message
+from nesy.types import Formalization, Solution, TranslateOptions
 
 __all__ = [
     "Exemplar",
     "split_clauses",
     "select_exemplars",
     "few_shot_messages",
-    "generate_with_repair",
     "majority",
     "sample_options",
     "vote",
@@ -94,52 +91,6 @@ def few_shot_messages(system: str, exemplars: Sequence[Exemplar], query: str) ->
         msgs.append(Message(role="assistant", content=e.output))
     msgs.append(Message(role="user", content=query))
     return tuple(msgs)
-
-
-async def generate_with_repair(
-    llm: BaseLLM,
-    messages: tuple[Message, ...],
-    parse: Callable[[str], T],
-    *,
-    trace: Trace,
-    stage_name: str,
-    repairs: int,
-    constraint: Constraint | None = None,
-    max_tokens: int = 256,
-    temperature: float = 0.0,
-    stop: tuple[str, ...] = (),
-    seed: int | None = None,
-) -> tuple[T, str, int]:
-    """Generate, parse, and on a TranslationError feed its exact message back.
-
-    Returns (parsed, text, repairs used). Raises the last TranslationError when the
-    repair budget is spent. Transport errors (LLMError) are never retried here.
-    """
-    msgs = list(messages)
-    last: TranslationError | None = None
-    for attempt in range(repairs + 1):
-        req = LLMRequest(
-            messages=tuple(msgs),
-            max_tokens=max_tokens,
-            temperature=temperature,
-            stop=stop,
-            constraint=constraint,
-            seed=seed,
-        )
-        with stage(trace, stage_name if attempt == 0 else f"{stage_name}.repair{attempt}", msgs[-1].content) as rec:
-            out = await llm.generate(req)
-            rec.count(out)
-            text = out.text.strip()
-            rec.output = text
-            try:
-                return parse(text), text, attempt
-            except TranslationError as e:
-                last = e
-                rec.output = {"text": text, "error": str(e)}
-        msgs.append(Message(role="assistant", content=text))
-        msgs.append(Message(role="user", content=f"That is wrong: {last}. Write it again, corrected."))
-    assert last is not None
-    raise last
 
 
 def majority(answers: Sequence[Hashable]) -> tuple[Any, float]:

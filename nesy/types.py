@@ -7,9 +7,9 @@ without a second set of classes.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 __all__ = [
     "Kind",
@@ -22,9 +22,12 @@ __all__ = [
     "Result",
     "Gold",
     "TranslateOptions",
+    "Dropped",
 ]
 
-Kind = Literal["planning", "logic", "kg"]
+# A formalism is a name checked against the backend registry (``nesy.backends`` entry points),
+# not a closed list: a new backend needs no change here.
+Kind = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 
 
 class Status(str, Enum):
@@ -61,6 +64,14 @@ class Problem(_Frozen):
     id: str | None = None
 
 
+class Dropped(_Frozen):
+    """A clause the translation left out: which step, the text it came from, and why."""
+
+    step: str
+    source: str = ""
+    error: str = ""
+
+
 class Formalization(_Frozen):
     """The formal text a translator produced and the backend's parsed form of it."""
 
@@ -70,6 +81,7 @@ class Formalization(_Frozen):
     language: str = ""
     repairs: int = 0
     notes: list[str] = Field(default_factory=list)
+    dropped: list[Dropped] = Field(default_factory=list)
 
 
 class Solution(_Frozen):
@@ -143,4 +155,8 @@ class TranslateOptions(_Frozen):
     temperature: float = 0.0
     max_tokens: int = 256
     seed: int = 0
+    # finite choices (a clause's form, a fact, a direction) by the model's likelihood of each
+    # candidate: "calibrated" subtracts its likelihood under an empty text; "off" generates
+    rank: Literal["off", "sum", "mean", "calibrated"] = "calibrated"
+    concurrency: int = Field(8, ge=1)  # independent steps (the clauses of a text) in flight at once
     polish: bool = False  # let the LLM rewrite the template verbalization into fluent prose

@@ -149,14 +149,13 @@ class PlanningBackend:
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
         parsed: ParsedProblem = f.parsed if isinstance(f.parsed, ParsedProblem) else self.parse(f.text, ctx).parsed
-        relax = any("share a name" in n for n in parsed.domain.notes)
         return solve_pddl(
             parsed.domain.text,
             parsed.text,
             engine=ctx.data.get("engine", "auto"),
             timeout=timeout,
             memory_mb=ctx.data.get("memory_mb"),
-            relax_names=relax,
+            relax_names=parsed.domain.relax_names,
             sandbox=self.sandbox,
         )
 

@@ -62,6 +62,8 @@ class DomainModel:
     actions: dict[str, tuple[tuple[str, str], ...]]
     constants: dict[str, str] = field(default_factory=dict)  # name -> type
     notes: tuple[str, ...] = ()
+    # an action and a predicate share a name: UP reads (and solves) it only with relaxed names
+    relax_names: bool = False
 
     def is_subtype(self, t: str, of: str) -> bool:
         seen: set[str] = set()
@@ -292,6 +294,7 @@ def _domain_model(up_problem: Any, text: str, notes: list[str]) -> DomainModel:
         actions=actions,
         constants=constants,
         notes=tuple(notes),
+        relax_names=bool(_clash_names(text)),
     )
 
 

@@ -11,15 +11,17 @@ assembled and parsed by unified-planning's reader.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from nesy.errors import TranslationError
 from nesy.llm.base import BaseLLM, Constraint, Message
+from nesy.steps import Engine, Step, StepResult, repair_message
 from nesy.tracing import stage
-from nesy.translate import Exemplar, few_shot_messages, generate_with_repair, select_exemplars, split_clauses
-from nesy.types import Formalization, Trace, TranslateOptions
+from nesy.translate import Exemplar, few_shot_messages, select_exemplars, split_clauses
+from nesy.types import Dropped, Formalization, Trace, TranslateOptions
 
 from planners.domains import BundledDomain
 from planners.grammar import clause_grammar, objects_grammar
@@ -82,18 +84,12 @@ async def translate_baseline(task: PlanningTask, llm: BaseLLM, options: Translat
         "Provide me with the problem PDDL file that describes the new planning problem directly "
         "without further explanations. Only return the PDDL file. Do not return anything else."
     )
-    msgs = (Message(role="user", content=prompt),)
-    formal, _, used = await generate_with_repair(
-        llm,
-        msgs,
-        lambda out: task.parse(extract_problem_pddl(out)),
-        trace=trace,
-        stage_name="translate.whole",
-        repairs=options.repairs,
-        max_tokens=max(options.max_tokens, 768),
-        temperature=options.temperature, seed=options.seed,
-    )
-    return formal.model_copy(update={"repairs": used})
+    engine = Engine(llm, options, trace)
+    got = await engine.run(Step(
+        "planning.whole", (Message(role="user", content=prompt),), lambda out: task.parse(extract_problem_pddl(out)),
+        max_tokens=max(options.max_tokens, 768), source=task.text,
+    ))
+    return got.value.model_copy(update={"repairs": engine.repairs})
 
 
 # -- ours ----------------------------------------------------------------------------------
@@ -162,25 +158,21 @@ def _describe(domain: DomainModel, objects: dict[str, str]) -> str:
     )
 
 
-async def _find_objects(task: PlanningTask, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> dict[str, str]:
+def objects_step(task: PlanningTask, options: TranslateOptions) -> Step[dict[str, str]]:
     cands = candidate_names(task.text, task.domain)
     exemplars = select_exemplars(task.text, task.object_pool, min(options.exemplars, 2))
     system = (
         "List the objects of the planning problem, grouped by type, like 'b1 b2 - block'. "
         f"Types: {', '.join(task.domain.leaf_types)}."
     )
-    constraint = Constraint(grammar=objects_grammar(task.domain, cands)) if options.grammar else None
-    objects, _, _ = await generate_with_repair(
-        llm,
-        few_shot_messages(system, exemplars, task.text),
-        lambda out: parse_objects(out, task.domain),
-        trace=trace,
-        stage_name="translate.objects",
-        repairs=options.repairs,
-        constraint=constraint,
-        max_tokens=min(options.max_tokens, 160),
-        temperature=options.temperature, seed=options.seed,
-    )
+    return Step("planning.objects", few_shot_messages(system, exemplars, task.text),
+                lambda out: parse_objects(out, task.domain),
+                constraint=Constraint(grammar=objects_grammar(task.domain, cands)),
+                max_tokens=min(options.max_tokens, 160), source=task.text)
+
+
+async def _find_objects(task: PlanningTask, engine: Engine) -> dict[str, str]:
+    objects = (await engine.run(objects_step(task, engine.options))).value
     # "block a", "truck t1": a name right after a type name is an object of that type, whatever
     # the model listed (small models stop after the first name).
     for typ, name in typed_mentions(task.text, task.domain):
@@ -215,13 +207,34 @@ def clause_section(clause: str) -> str:
     return "goal" if _GOAL_CUE.search(clause) else "init"
 
 
+MAX_RANKED = 64  # candidates per sentence; past that the sentence is generated under its grammar
+
+
+def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dict[str, str]) -> tuple[str, ...]:
+    """Every single fact over the objects the sentence names, as ``<section>: (fact)``, plus ``none``.
+
+    Only for a sentence that states one thing (no "and", no list); empty otherwise, or when the
+    choice is too wide to rank. Types are respected; arguments are distinct objects.
+    """
+    if re.search(r"\band\b|,|;", clause, re.I):
+        return ()
+    words = set(re.findall(r"[a-z0-9][a-z0-9_-]*", clause.lower()))
+    named = [o for o in objects if o in words]
+    out: list[str] = []
+    for pred, params in sorted(domain.predicates.items()):
+        pools = [[o for o in named if domain.is_subtype(objects[o], t)] for _, t in params]
+        for args in itertools.product(*pools):
+            if len(set(args)) == len(args):
+                out.append(f"{section}: {fact_str((pred, *args))}")
+    if not out or len(out) > MAX_RANKED:
+        return ()
+    return (*out, "none")
+
+
 async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
-    objects = await _find_objects(task, llm, options, trace)
+    engine = Engine(llm, options, trace)
+    objects = await _find_objects(task, engine)
     all_objects = {**task.domain.constants, **objects}
-    init: list[Fact] = []
-    goal: list[Fact] = []
-    notes: list[str] = []
-    repairs = 0
     grammars = {sec: Constraint(grammar=clause_grammar(task.domain, all_objects, sec)) for sec in ("init", "goal")}
     system = _describe(task.domain, all_objects)
     rules = task.bundled
@@ -230,45 +243,75 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
         section, facts = parse_clause(out)
         for f in facts:
             check_fact(f, task.domain, all_objects)
-        if section == "init":
-            check_contradictions([*init, *facts], rules, "initial state")
-        elif section == "goal":
-            check_contradictions([*goal, *facts], rules, "goal")
+        check_contradictions(facts, rules, "initial state" if section == "init" else "goal")
         return section, facts
 
-    for i, clause in enumerate(split_clauses(task.text), 1):
-        exemplars = select_exemplars(clause, task.clause_pool, options.exemplars)
-        try:
-            (section, facts), _, used = await generate_with_repair(
-                llm,
-                few_shot_messages(system, exemplars, clause),
-                check,
-                trace=trace,
-                stage_name=f"translate.clause{i}",
-                repairs=options.repairs,
-                constraint=grammars[clause_section(clause)] if options.grammar else None,
-                max_tokens=min(options.max_tokens, 96),
-                temperature=options.temperature, seed=options.seed,
-            )
-        except TranslationError as e:
-            notes.append(f"sentence {i} dropped ({clause!r}): {e}")
-            continue
-        repairs += used
-        target = init if section == "init" else goal if section == "goal" else None
-        if target is not None:
-            target.extend(f for f in facts if f not in target)
+    def clause_step(i: int, clause: str) -> Step[tuple[str, list[Fact]]]:
+        section = clause_section(clause)
+        return Step("planning.clause", few_shot_messages(system, select_exemplars(clause, task.clause_pool, options.exemplars), clause),
+                    check, constraint=grammars[section], candidates=fact_candidates(clause, section, task.domain, all_objects),
+                    max_tokens=min(options.max_tokens, 96), label=f"translate.clause{i}", source=clause)
+
+    # objects are fixed: the sentences no longer depend on each other
+    steps = [clause_step(i, c) for i, c in enumerate(split_clauses(task.text), 1)]
+    results = await engine.gather([engine.optional(st) for st in steps])
+    init, goal = await _merge(engine, steps, results, rules)
+    notes = [f"sentence dropped ({d.source!r}): {d.error}" for d in engine.dropped]
     with stage(trace, "translate.assemble", {"init": len(init), "goal": len(goal)}) as rec:
         if not goal:
             # Keep what was translated: a caller asking only for the facts still gets them.
             partial = write_problem("problem", task.domain.name, objects, init, [])
             raise TranslationError(
-                "no goal facts were found in the description", symbol=":goal", stage="lint", notes=notes, partial=partial
+                "no goal facts were found in the description", symbol=":goal", stage="lint", notes=notes,
+                partial=partial, dropped=[d.model_dump() for d in engine.dropped],
             )
         check_goal_not_true(init, goal)
         text = write_problem("problem", task.domain.name, objects, init, goal)
         rec.output = text
         formal = task.parse(text)
-    return formal.model_copy(update={"repairs": repairs, "notes": [*formal.notes, *notes]})
+    return formal.model_copy(update={"repairs": engine.repairs, "notes": [*formal.notes, *notes],
+                                     "dropped": list(engine.dropped)})
+
+
+async def _merge(engine: Engine, steps: list[Step[tuple[str, list[Fact]]]],
+                 results: list[StepResult[tuple[str, list[Fact]]] | None],
+                 rules: BundledDomain | None) -> tuple[list[Fact], list[Fact]]:
+    """The clauses' facts in the text's order. A clause that contradicts what earlier clauses
+    said gets its repair rounds with the exact message (the clauses ran apart); still
+    contradicting, it is dropped."""
+    init: list[Fact] = []
+    goal: list[Fact] = []
+    for st, got in zip(steps, results):
+        if got is None:
+            continue
+        section, facts = got.value
+        target = init if section == "init" else goal if section == "goal" else None
+        if target is None:
+            continue
+        where = "initial state" if section == "init" else "goal"
+        msgs = st.messages
+        text = got.text
+        for attempt in range(engine.options.repairs + 1):
+            try:
+                check_contradictions([*target, *facts], rules, where)
+                break
+            except TranslationError as e:
+                if attempt == engine.options.repairs:
+                    engine.dropped.append(Dropped(step=st.name, source=st.source, error=str(e)))
+                    facts = []
+                    break
+                msgs = (*msgs, Message(role="assistant", content=text), Message(role="user", content=repair_message(e)))
+                again = await engine.optional(Step(st.name, msgs, st.parse, constraint=st.constraint,
+                                                   max_tokens=st.max_tokens, label=f"{st.stage_name}.merge",
+                                                   source=st.source))
+                if again is None or again.value[0] != section:
+                    if again is not None:
+                        engine.dropped.append(Dropped(step=st.name, source=st.source, error=str(e)))
+                    facts = []
+                    break
+                text, facts = again.text, again.value[1]
+        target.extend(f for f in facts if f not in target)
+    return init, goal
 
 
 def facts_text(facts: list[Fact]) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_jsonable_python
 
-from nesy.types import Formalization, Result, Solution, Stage, Status, Trace, TranslateOptions
+from nesy.types import Formalization, Kind, Result, Solution, Stage, Status, Trace, TranslateOptions
 
 __all__ = [
     "ErrorDetail",
@@ -41,7 +41,6 @@ __all__ = [
 
 # Hard ceilings in the schema; the configurable (smaller) limits are checked at run time.
 MAX_TEXT = 1_000_000
-Kind = Literal["planning", "logic", "kg"]
 
 
 def jsonable(value: Any) -> Any:

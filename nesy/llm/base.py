@@ -12,6 +12,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from nesy.errors import LLMConstraintError
+
 __all__ = ["Message", "Constraint", "LLMRequest", "Completion", "LLM", "BaseLLM", "choices_grammar", "CandidateScore"]
 
 
@@ -50,6 +52,10 @@ class LLMRequest(BaseModel):
     stop: tuple[str, ...] = ()
     constraint: Constraint | None = None
     seed: int | None = None
+    # which translation step sent it and which repair round: metadata for traces and training
+    # data, never sent to a server and not part of the cache key
+    step: str = ""
+    attempt: int = 0
 
     @model_validator(mode="after")
     def _one_input(self) -> "LLMRequest":
@@ -61,7 +67,8 @@ class LLMRequest(BaseModel):
 
     def cache_key(self, model: str) -> str:
         """Stable key for caching responses by request (bench re-scoring)."""
-        blob = json.dumps({"model": model, "req": self.model_dump(mode="json")}, sort_keys=True)
+        blob = json.dumps({"model": model, "req": self.model_dump(mode="json", exclude={"step", "attempt"})},
+                          sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -115,7 +122,7 @@ class BaseLLM:
         Small models classify far better than they generate: where a step's choice is
         finite, ranking its candidates by likelihood beats constrained generation.
         """
-        raise NotImplementedError(f"{type(self).__name__} cannot score candidates")
+        raise LLMConstraintError(f"{type(self).__name__} cannot score candidates")
 
     async def chat(self, messages: list[Message] | list[dict[str, str]], **kw: Any) -> Completion:
         msgs = tuple(m if isinstance(m, Message) else Message(**m) for m in messages)

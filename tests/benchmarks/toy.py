@@ -14,7 +14,7 @@ from nesy.backend import Context, Registry, load_backends
 from nesy.errors import TranslationError, UnknownResourceError
 from nesy.llm.base import BaseLLM, Completion, Constraint, LLMRequest, Message
 from nesy.suite import Item, Suite
-from nesy.translate import generate_with_repair
+from nesy.steps import Engine, Step
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
 _SUM = re.compile(r"^\s*(\d+)\s*\+\s*(\d+)\s*$")
@@ -51,17 +51,11 @@ class ArithBackend:
             Message(role="system", content="Write the sum the question asks for as A+B, nothing else."),
             Message(role="user", content=ctx.problem.text),
         )
-        f, _, repairs = await generate_with_repair(
-            llm,
-            msgs,
-            lambda t: self.parse(t, ctx),
-            trace=trace,
-            stage_name="translate",
-            repairs=options.repairs,
-            constraint=Constraint(grammar=self.grammar(ctx)) if options.grammar else None,
-            max_tokens=12,
-        )
-        return f.model_copy(update={"repairs": repairs})
+        engine = Engine(llm, options, trace)
+        got = await engine.run(Step("toy.sum", msgs, lambda t: self.parse(t, ctx),
+                                    constraint=Constraint(grammar=self.grammar(ctx)), max_tokens=12,
+                                    label="translate"))
+        return got.value.model_copy(update={"repairs": engine.repairs})
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
         a, b = f.parsed

@@ -12,7 +12,8 @@ import nesy
 from nesy.backend import Context, load_backends
 from nesy.errors import ConfigError, NesyError, TranslationError, UnknownResourceError
 from nesy.llm import Constraint, LLMRequest, Message, OpenAICompatibleLLM, ScriptedLLM, make_llm
-from nesy.translate import Exemplar, generate_with_repair, majority, select_exemplars, split_clauses
+from nesy.steps import Engine, Step
+from nesy.translate import Exemplar, majority, select_exemplars, split_clauses
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
 
@@ -86,7 +87,7 @@ def test_select_exemplars_prefers_similar() -> None:
     assert best[-1].output == "(on a b)" and len(best) == 2
 
 
-async def test_generate_with_repair_feeds_the_error_back() -> None:
+async def test_a_step_is_repaired_with_the_exact_error() -> None:
     llm = ScriptedLLM(["(onn a b)", "(on a b)"])
 
     def parse(text: str) -> str:
@@ -95,15 +96,15 @@ async def test_generate_with_repair_feeds_the_error_back() -> None:
         return text
 
     trace = Trace()
-    parsed, text, used = await generate_with_repair(
-        llm, (Message(role="user", content="a is on b"),), parse, trace=trace, stage_name="fact", repairs=2
-    )
-    assert (parsed, used) == ("(on a b)", 1)
+    got = await Engine(llm, TranslateOptions(repairs=2), trace).run(
+        Step("toy.fact", (Message(role="user", content="a is on b"),), parse, label="fact"))
+    assert (got.value, got.repairs) == ("(on a b)", 1)
     assert "did you mean 'on'" in llm.requests[1].messages[-1].content
+    assert [r.attempt for r in llm.requests] == [0, 1] and {r.step for r in llm.requests} == {"toy.fact"}
     assert [s.name for s in trace.stages] == ["fact", "fact.repair1"]
     with pytest.raises(TranslationError):
-        await generate_with_repair(ScriptedLLM(["bad"]), (Message(role="user", content="x"),), parse,
-                                   trace=Trace(), stage_name="fact", repairs=1)
+        await Engine(ScriptedLLM(["bad"]), TranslateOptions(repairs=1), Trace()).run(
+            Step("toy.fact", (Message(role="user", content="x"),), parse))
 
 
 def test_majority() -> None:
@@ -136,11 +137,9 @@ class ToyBackend:
         return Formalization(kind="logic", text=text, parsed=(a, b), language="toy")
 
     async def translate(self, ctx, llm, options, trace) -> Formalization:
-        f, _, used = await generate_with_repair(
-            llm, (Message(role="user", content=ctx.problem.text),), lambda t: self.parse(t, ctx),
-            trace=trace, stage_name="translate", repairs=options.repairs, temperature=options.temperature,
-        )
-        return f
+        got = await Engine(llm, options, trace).run(
+            Step("toy.sum", (Message(role="user", content=ctx.problem.text),), lambda t: self.parse(t, ctx), label="translate"))
+        return got.value
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
         return Solution(status=Status.SOLVED, answer=sum(f.parsed), backend="toy")
