@@ -28,6 +28,9 @@ def bench(
     size: Optional[int] = typer.Option(None, help="Size of a generated suite."),
     path: Optional[str] = typer.Option(None, help="Dataset path for suites that load public data."),
     timeout: float = typer.Option(60.0, help="Solver time limit per item, seconds."),
+    rank: str = typer.Option("calibrated", help="Finite choices by likelihood: calibrated | sum | mean | off (generate)."),
+    grammar: bool = typer.Option(True, help="Constrain generation with the step's grammar (--no-grammar: ablation)."),
+    exemplars: int = typer.Option(3, help="Exemplars per step."),
     out: Optional[Path] = typer.Option(None, help="Run folder (default: derived from the options, so reruns resume)."),
     rescore: bool = typer.Option(False, help="Redo every item from the cached LLM answers."),
     list_: bool = typer.Option(False, "--list", help="List the suites and exit."),
@@ -62,6 +65,9 @@ def bench(
             size=size,
             path=path,
             timeout=timeout,
+            rank=rank,  # type: ignore[arg-type]
+            grammar=grammar,
+            exemplars=exemplars,
         )
     except ValueError as e:
         console.print(f"[red]error[/red] (config_error): {e}")

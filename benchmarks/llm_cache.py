@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from nesy.llm.base import BaseLLM, Completion, LLMRequest
+from nesy.llm.base import BaseLLM, CandidateScore, Completion, LLMRequest, Message
 
 __all__ = ["LLMCache", "CachedLLM", "model_identity"]
 
@@ -29,6 +31,7 @@ class LLMCache:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, completion TEXT NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, scores TEXT NOT NULL)")
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Completion | None:
@@ -41,6 +44,16 @@ class LLMCache:
             self._db.execute(
                 "INSERT OR REPLACE INTO responses (key, completion) VALUES (?, ?)", (key, completion.model_dump_json())
             )
+
+    def get_scores(self, key: str) -> list[CandidateScore] | None:
+        with self._lock:
+            row = self._db.execute("SELECT scores FROM scores WHERE key = ?", (key,)).fetchone()
+        return [CandidateScore.model_validate(x) for x in json.loads(row[0])] if row else None
+
+    def put_scores(self, key: str, scores: Sequence[CandidateScore]) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO scores (key, scores) VALUES (?, ?)",
+                             (key, json.dumps([x.model_dump() for x in scores])))
 
     def __len__(self) -> int:
         with self._lock:
@@ -93,6 +106,25 @@ class CachedLLM(BaseLLM):
         self.stats["calls"] += 1
         self.item_stats["calls"] += 1
         await asyncio.to_thread(self.cache.put, key, out)
+        return out
+
+    def can_score(self) -> bool:
+        return self.inner.can_score()
+
+    async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        """Scores are deterministic: cached by (model, messages, candidates), no repeat counter."""
+        blob = json.dumps({"model": self.model, "messages": [m.model_dump() for m in messages],
+                           "candidates": list(candidates)}, sort_keys=True)
+        key = hashlib.sha256(blob.encode()).hexdigest()
+        hit = await asyncio.to_thread(self.cache.get_scores, key)
+        if hit is not None:
+            self.stats["hits"] += 1
+            self.item_stats["hits"] += 1
+            return hit
+        out = await self.inner.score(messages, candidates)
+        self.stats["calls"] += 1
+        self.item_stats["calls"] += 1
+        await asyncio.to_thread(self.cache.put_scores, key, out)
         return out
 
     async def aclose(self) -> None:

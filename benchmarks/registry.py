@@ -1,25 +1,25 @@
-"""The suite registry: every formalism's ``SUITES`` plus ``quick``, a small mix of all three.
+"""The suite registry: every formalism's suites plus ``quick``, a small mix of all of them.
 
-Formalism packages expose ``SUITES: dict[str, SuiteFactory]`` in ``planners.suites``,
-``logic.suites`` and ``kb.suites``. A package that is missing or fails to import is
-recorded with the reason (``suite_problems()``) instead of breaking the other suites.
-Names are the packages' own keys; a key two packages share is reachable as ``kind/key``.
+The object behind each ``nesy.backends`` entry point provides its formalism's suites
+(``Backend.suites()``: a ``dict[str, SuiteFactory]``). A backend that fails to load, is
+unavailable, or whose suites fail to import is recorded with the reason
+(``suite_problems()``) instead of breaking the other suites. Names are the backends' own
+keys; a key two backends share is reachable as ``kind/key``.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import zip_longest
 
+from nesy.backend import load_backends
 from nesy.errors import ConfigError, UnknownResourceError
 from nesy.suite import Item, Suite, SuiteFactory
 
 __all__ = [
-    "FORMALISM_MODULES",
     "SuiteInfo",
     "list_suites",
     "describe_suites",
@@ -28,8 +28,6 @@ __all__ = [
     "quick_suite",
 ]
 
-# formalism kind -> module exposing SUITES
-FORMALISM_MODULES: dict[str, str] = {"planning": "planners.suites", "logic": "logic.suites", "kg": "kb.suites"}
 QUICK = "quick"
 QUICK_PER_FORMALISM = 3  # items per formalism in `quick`: seen, held-out, seen
 # The generated suite `quick` draws from per formalism, and the size to generate so that both
@@ -57,21 +55,13 @@ def _needs_path(factory: Callable[..., Suite]) -> bool:
 
 
 def _formalism_suites() -> tuple[dict[str, dict[str, SuiteFactory]], dict[str, str]]:
-    found: dict[str, dict[str, SuiteFactory]] = {}
-    problems: dict[str, str] = {}
-    for kind, module in FORMALISM_MODULES.items():
-        try:
-            mod = importlib.import_module(module)
-            suites = dict(getattr(mod, "SUITES"))
-        except Exception as e:  # a formalism package not installed or broken: keep the others
-            problems[kind] = f"{module}: {type(e).__name__}: {e}"
-            continue
-        found[kind] = suites
-    return found, problems
+    """Suites by backend name, and why each other backend contributes none (the others are kept)."""
+    found, problems = load_backends().provide("suites")
+    return {kind: dict(suites) for kind, suites in sorted(found.items())}, problems
 
 
 def suite_problems() -> dict[str, str]:
-    """Why a formalism contributes no suites (module missing or failing to import)."""
+    """Why a formalism contributes no suites (its backend failed to load or is unavailable, or its suites failed)."""
     return _formalism_suites()[1]
 
 

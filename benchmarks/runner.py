@@ -60,10 +60,15 @@ class RunConfig(BaseModel):
     path: str | None = None
     workers: int = Field(2, ge=0)  # solver processes; 0 solves in threads of this process
     timeout: float = Field(60.0, gt=0)  # solver time limit per item
+    # ablation switches of the translation engine; each means the same in every formalism
+    rank: Literal["off", "sum", "mean", "calibrated"] = "calibrated"
+    grammar: bool = True
+    exemplars: int = Field(3, ge=0)
 
     def identity(self) -> dict[str, Any]:
         """The fields a resumed run must share with the run it continues (not speed knobs, not URLs)."""
-        return self.model_dump(include={"suite", "mode", "samples", "repairs", "seed", "size", "path", "timeout"})
+        return self.model_dump(include={"suite", "mode", "samples", "repairs", "seed", "size", "path", "timeout",
+                                        "rank", "grammar", "exemplars"})
 
 
 class RunAborted(NesyError):
@@ -100,6 +105,10 @@ def default_out_dir(config: RunConfig, settings: Settings | None = None) -> Path
     name = f"{config.suite.replace('/', '-')}-{config.mode}-{llm}-k{config.samples}-r{config.repairs}-seed{config.seed}"
     if config.size:
         name += f"-n{config.size}"
+    # the ablation switches, only where they differ from the defaults (older run folders keep their names)
+    name += "" if config.rank == "calibrated" else f"-rank{config.rank}"
+    name += "" if config.grammar else "-nogrammar"
+    name += "" if config.exemplars == 3 else f"-x{config.exemplars}"
     return Path(settings.cache_dir) / "bench" / name
 
 
@@ -216,6 +225,9 @@ async def arun_benchmark(
         samples=1,
         temperature=0.7 if config.samples > 1 else 0.0,
         seed=config.seed,  # sample i of k draws with seed + i
+        rank=config.rank,
+        grammar=config.grammar,
+        exemplars=config.exemplars,
     )
 
     pool_ready = None

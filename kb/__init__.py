@@ -8,5 +8,7 @@
 - ``grammar``: GBNF for constrained decoding over one KG's relations and entities
 - ``sampler``: BetaE-style query sampling with easy and hard answers
 - ``linking``, ``templates``, ``suites``: entity linking, NL questions, benchmark suites
-- ``backend``: the ``kg`` backend of the nesy pipeline; ``bench``: ``python -m kb.bench``
+- ``backend``: the ``kg`` backend of the nesy pipeline
+- ``bench``: engine and scale micro-benchmarks, ``python -m kb.bench`` (the LLM pipeline on
+  the ``kg-*`` suites is ``nesy bench --suite kg-nations``)
 """

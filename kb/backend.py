@@ -16,7 +16,9 @@ from pydantic import BaseModel, Field
 from nesy.backend import Context
 from nesy.errors import BackendError, BackendUnavailableError, UnknownResourceError
 from nesy.llm.base import BaseLLM, Constraint
+from nesy.pairs import PairSource
 from nesy.settings import Settings
+from nesy.suite import SuiteFactory
 from nesy.tracing import stage
 from nesy.steps import Engine, Step
 from nesy.translate import Exemplar, few_shot_messages, select_exemplars
@@ -26,7 +28,7 @@ from kb.engine import EngineResult, QueryEngine
 from kb.grammar import query_grammar
 from kb.linking import link_entities
 from kb.metrics import ranking_metrics
-from kb.query import SEEN_STRUCTURES, Query, QueryLimits, dedupe, lint_query, parse_query
+from kb.query import SEEN_STRUCTURES, Query, QueryLimits, dedupe, lint_query, parse_query, structure_candidates
 from kb.sampler import QuerySampler
 from kb.store import BUNDLED, KG, load_bundled, readable
 from kb.templates import render_question
@@ -212,6 +214,7 @@ class KGBackend:
             shots = [Exemplar(e.input.split("\n")[0], e.output, e.signature) for e in shots]
             messages = few_shot_messages(BASELINE_SYSTEM, shots, f"Question: {question}")
             constraint = None  # the baseline writes free text; its repairs are the same option as ours
+            candidates: tuple[str, ...] = ()
         else:
             with stage(trace, "link", question) as rec:
                 mentions = link_entities(question, kg.entities)
@@ -227,8 +230,11 @@ class KGBackend:
             system = SYSTEM.format(relations=", ".join(kg.relations))
             messages = few_shot_messages(system, shots, user)
             constraint = Constraint(grammar=query_grammar(rels, linked or kg.entities, unions=True).gbnf())
+            # the finite choice of a query structure over the named anchors and relations
+            candidates = tuple(structure_candidates(linked, [m.entity for m in rel_mentions]))
         engine = Engine(llm, options, trace)
-        got = await engine.run(Step("kg.query", messages, parse, constraint=constraint, stop=("\n",),
+        got = await engine.run(Step("kg.query", messages, parse, constraint=constraint, candidates=candidates,
+                                    stop=("\n",),
                                     max_tokens=min(options.max_tokens, 120), label="translate", source=question))
         return got.value.model_copy(update={"repairs": engine.repairs})
 
@@ -293,6 +299,20 @@ class KGBackend:
             else:
                 out.update(ranking_metrics(self.run(f, ctx).vector, hard, easy))
         return out
+
+    # -- what else the entry point provides (optional capabilities of nesy.backend.Backend) ---
+
+    def suites(self) -> dict[str, SuiteFactory]:
+        """The KG query suites (``kb.suites.SUITES``), one per bundled KG."""
+        from kb.suites import SUITES
+
+        return dict(SUITES)
+
+    def pair_source(self) -> PairSource:
+        """kg has no training-pair source yet: ``nesy train`` draws from planning and logic."""
+        from nesy.errors import ConfigError
+
+        raise ConfigError("kg has no training-pair source yet: train on planning and logic (--formalism)")
 
 
 def _edge_text(e: dict[str, Any]) -> str:

@@ -1,21 +1,26 @@
-"""Benchmarks of the KG stack; prints tables (speed targets live here, not in tests).
+"""Benchmarks of the KG engine; prints tables (speed targets live here, not in tests).
 
     python -m kb.bench engine   [--kgs umls,kinships] [--queries 50]
     python -m kb.bench scale    [--entities 14541 --relations 237 --rank 1000]
-    python -m kb.bench pipeline [--kb nations --size 12 --mode ours]
     python -m kb.bench all
 
 engine: filtered MRR / Hits@k over hard answers per structure with gold queries, for
 calibrated truth (QTO/FIT) and CQD-style sigmoid scores, and milliseconds per query.
 scale: time and peak memory (tracemalloc) of 2p and 2i on a random KG of FB15k-237 size
 in row mode, against the N² per relation a dense matrix would take.
-pipeline: the embedded model translating suite questions: exact match and MRR per split.
+
+No LLM here. The pipeline (an LLM translating suite questions into queries; exact match,
+MRR and Hits@10 per split, seen minus held-out gap) is ``nesy bench``, which loads the
+embedded model with the shipped adapter, saves a resumable run folder and writes a report:
+
+    nesy bench --suite kg-nations --size 12 --mode ours --llm embedded   # or kg-umls, kg-kinships
+
+(``NESY_EMBEDDED_LORA=none`` plus its own ``--out`` for the base model without the adapter.)
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 import tracemalloc
 from collections import defaultdict
@@ -102,54 +107,9 @@ def bench_scale(n: int, r: int, rank: int, queries: int, max_candidates: int) ->
             print(f"{size:>6} {st:>5} {dt:8.1f} {peak / 2**20:9.1f} {size * size * 4 / 2**20:26.0f}   answers>0: {sup:.0f}")
 
 
-def bench_pipeline(kb: str, size: int, mode: str, seed: int) -> None:
-    from nesy.backend import load_backends
-    from nesy.llm.embedded import EmbeddedLLM, default_model_path
-    from nesy.reasoner import Reasoner
-    from nesy.types import TranslateOptions
-
-    from kb.backend import KGBackend
-    from kb.suites import make_suite
-
-    suite = make_suite(kb, size=size, seed=seed)
-    backend = KGBackend(Settings())
-    llm = EmbeddedLLM(default_model_path(), threads=1, n_ctx=4096)
-    reasoner = Reasoner(llm=llm, backends=load_backends(only=[], extra={"kg": backend}))
-    per: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-
-    async def run() -> None:
-        for it in suite.items:
-            t0 = time.perf_counter()
-            res = await reasoner.asolve(it.problem, TranslateOptions(mode=mode), gold=it.gold, timeout=30)  # type: ignore[arg-type]
-            dt = time.perf_counter() - t0
-            s = res.scores or {"exact_match": 0.0, "mrr": 0.0}
-            if res.error:  # untranslatable: no query, no answers
-                s = {"exact_match": 0.0, "mrr": 0.0, "hits@10": 0.0}
-            for split in (it.split, "all"):
-                for k in ("exact_match", "mrr", "hits@10"):
-                    per[split][k].append(s.get(k, 0.0))
-                per[split]["parsed"].append(0.0 if res.error else 1.0)
-                per[split]["seconds"].append(dt)
-            got = res.formalization.text if res.formalization else f"ERROR {res.error['message'][:60]}"
-            print(f"  [{it.split:<8} {it.signature:<4}] gold {it.gold.formal}\n{'':17}got  {got}  (mrr {s.get('mrr', 0):.2f})")
-
-    asyncio.run(run())
-    print(f"\n## pipeline: {kb}, {len(suite.items)} questions, mode={mode}, embedded SmolLM2-135M")
-    print(f"{'split':<9} {'n':>3} {'parsed':>7} {'exact':>6} {'MRR':>6} {'H@10':>6} {'s/q':>6}")
-    for split in ("seen", "held_out", "all"):
-        d = per.get(split)
-        if not d:
-            continue
-        print(f"{split:<9} {len(d['mrr']):>3} {np.mean(d['parsed']):7.2f} {np.mean(d['exact_match']):6.2f} "
-              f"{np.mean(d['mrr']):6.3f} {np.mean(d['hits@10']):6.3f} {np.mean(d['seconds']):6.1f}")
-    if "seen" in per and "held_out" in per:
-        print(f"gap (seen - held_out) MRR: {np.mean(per['seen']['mrr']) - np.mean(per['held_out']['mrr']):+.3f}, "
-              f"exact: {np.mean(per['seen']['exact_match']) - np.mean(per['held_out']['exact_match']):+.2f}")
-
-
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m kb.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["engine", "scale", "pipeline", "all"], nargs="?", default="all")
+    p.add_argument("what", choices=["engine", "scale", "all"], nargs="?", default="all")
     p.add_argument("--kgs", default="umls,kinships")
     p.add_argument("--queries", type=int, default=50)
     p.add_argument("--structures", default=",".join(STRUCTURES))
@@ -158,17 +118,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rank", type=int, default=1000)
     p.add_argument("--scale-queries", type=int, default=5)
     p.add_argument("--max-candidates", type=int, default=128)
-    p.add_argument("--kb", default="nations")
-    p.add_argument("--size", type=int, default=12)
-    p.add_argument("--mode", default="ours")
-    p.add_argument("--seed", type=int, default=0)
     a = p.parse_args(argv)
     if a.what in ("engine", "all"):
         bench_engine(a.kgs.split(","), a.queries, a.structures.split(","))
     if a.what in ("scale", "all"):
         bench_scale(a.entities, a.relations, a.rank, a.scale_queries, a.max_candidates)
-    if a.what in ("pipeline", "all"):
-        bench_pipeline(a.kb, a.size, a.mode, a.seed)
 
 
 if __name__ == "__main__":

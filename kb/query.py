@@ -14,6 +14,7 @@ counted, never built, before any of them runs. Nothing before that check recurse
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 import itertools
 import math
 import re
@@ -48,6 +49,7 @@ __all__ = [
     "STRUCTURES",
     "SEEN_STRUCTURES",
     "HELD_OUT_STRUCTURES",
+    "structure_candidates",
     "ANSWER",
     "is_variable",
     "quote_name",
@@ -498,6 +500,27 @@ STRUCTURES: dict[str, str] = {
 }
 SEEN_STRUCTURES = ("1p", "2p", "2i", "3i")
 HELD_OUT_STRUCTURES = tuple(s for s in STRUCTURES if s not in SEEN_STRUCTURES and s != "3p") + ("3p",)
+
+
+def structure_candidates(anchors: Sequence[str], relations: Sequence[str],
+                         structures: Sequence[str] | None = None) -> dict[str, str]:
+    """Each query structure filled with the question's anchors and relations, in mention order.
+
+    A structure qualifies when it has as many anchor slots and relation slots as the question
+    names; its slots ``s1``, ``s2``… and ``r1``, ``r2``… take the mentions in order. Returns
+    {canonical query text: structure}, the finite choice a model ranks by likelihood.
+    """
+    out: dict[str, str] = {}
+    for name in structures or STRUCTURES:
+        template = STRUCTURES[name]
+        s_slots = sorted(set(re.findall(r"\bs(\d)\b", template)))
+        r_slots = sorted(set(re.findall(r"\br(\d)\(", template)))
+        if len(s_slots) != len(anchors) or len(r_slots) != len(relations):
+            continue
+        text = re.sub(r"\bs(\d)\b", lambda m: anchors[int(m.group(1)) - 1], template)
+        text = re.sub(r"\br(\d)\(", lambda m: relations[int(m.group(1)) - 1] + "(", text)
+        out.setdefault(str(parse_query(text)), name)
+    return out
 
 
 def _branch_graph(atoms: list[Atom]) -> nx.DiGraph:

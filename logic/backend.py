@@ -18,7 +18,9 @@ from logic.verbalize import verbalize
 from nesy.backend import Context
 from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
+from nesy.pairs import PairSource
 from nesy.sandbox import Sandbox
+from nesy.suite import SuiteFactory
 from nesy.settings import Settings
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
@@ -126,3 +128,18 @@ class LogicBackend:
         if f is not None:  # a failed translation used every repair round; the caller knows how many
             scores["repairs"] = float(f.repairs)
         return scores
+
+    # -- what else the entry point provides (optional capabilities of nesy.backend.Backend) ---
+
+    def suites(self) -> dict[str, SuiteFactory]:
+        """The logic suites (``logic.suites.SUITES``): generated, and the public datasets."""
+        from logic.suites import SUITES
+
+        return dict(SUITES)
+
+    def pair_source(self) -> PairSource:
+        """Training pairs recorded from this backend's translate() (``nesy train``)."""
+        from train.sources.logic import LogicPairs
+
+        return LogicPairs(backend=self)
+

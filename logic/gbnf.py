@@ -108,6 +108,39 @@ def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str], head
     return formula_gbnf(preds, consts)
 
 
+MAX_CANDIDATES = 48  # past this many, a clause is generated under its grammar instead of ranked
+
+
+def clause_candidates(form: str, preds: Mapping[str, int], consts: Sequence[str], head: str | None = None) -> tuple[str, ...]:
+    """Every formula of a clause form over the sentence's symbols, for ranking by likelihood.
+
+    A subset of what ``clause_gbnf`` admits for the same arguments: facts over the constants,
+    rules with one or two body atoms over ``x``. Empty for "other" (free form) and when the
+    choice is too wide to rank.
+    """
+    def ground(p: str, a: int) -> list[str]:
+        if a == 0:
+            return [p]
+        if a == 1:
+            return [f"{p}({c})" for c in consts]
+        return [f"{p}({c}, {d})" for c in consts for d in consts if c != d] if a == 2 else []
+
+    out: list[str] = []
+    if form in ("fact", "negated fact"):
+        neg = "not " if form == "negated fact" else ""
+        out = [neg + g for p, a in sorted(preds.items()) for g in ground(p, a)]
+    elif form in ("rule", "negative rule"):
+        neg = "not " if form == "negative rule" else ""
+        unary = sorted(p for p, a in preds.items() if a == 1)
+        fixed = head in preds and preds[head] == 1 and len(preds) > 1
+        heads = [head] if fixed else unary
+        for h in heads:
+            body = [p for p in unary if p != h]
+            bodies = [[b] for b in body] + [[b, c] for i, b in enumerate(body) for c in body[i + 1:]]
+            out += [f"forall x. {' and '.join(f'{b}(x)' for b in bs)} -> {neg}{h}(x)" for bs in bodies]
+    return tuple(out) if 0 < len(out) <= MAX_CANDIDATES else ()
+
+
 def declarations_gbnf(names: Sequence[str], max_arity: int = 2) -> str:
     """Declarations whose names are words of the text: ``pred Name/1`` and ``const Name`` lines."""
     name = "name ::= " + _alts(sorted(set(names))) + "\n"

@@ -3,6 +3,7 @@ public dev sets (split ``public``)."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
@@ -45,8 +46,30 @@ def generated_suite(size: int = 20, seed: int = 0) -> Suite:
                  description="ProntoQA-like chains and ordering puzzles; held out: deeper chains, new rule mixes, n=5")
 
 
-def public_suite(name: str, path: str | Path | None = None, size: int | None = None, seed: int = 0) -> Suite:
+TUNE_SHARE = 0.3  # of each public dev set, for looking at and tuning; the rest is only reported on
+LOOKED_AT = 10  # issue 4 tuned on random.Random(0).sample(dev, 10): those items count as tuning items
+
+
+def split_part(name: str, items: list, part: str) -> list:
+    """The ``tune`` or ``report`` part of a public dev set, fixed before anyone looks at items.
+
+    Membership depends only on the item's id (a SHA-256 with a fixed salt), so it never moves
+    when the file is reordered or a loader changes; the items issue 4 looked at are tuning items.
+    """
+    looked = {it.id for it in random.Random(0).sample(items, min(LOOKED_AT, len(items)))}
+
+    def tuning(it) -> bool:
+        h = hashlib.sha256(f"nesy-split-v1/{name.lower()}/{it.id}".encode()).digest()
+        return it.id in looked or int.from_bytes(h[:8], "big") / 2**64 < TUNE_SHARE
+
+    return [it for it in items if tuning(it) == (part == "tune")]
+
+
+def public_suite(name: str, path: str | Path | None = None, size: int | None = None, seed: int = 0,
+                 part: str | None = None) -> Suite:
     items = load_public(path or default_path(name))
+    if part is not None:
+        items = split_part(name, items, part)
     if size is not None and size < len(items):
         items = random.Random(seed).sample(items, size)
     out = []
@@ -57,20 +80,22 @@ def public_suite(name: str, path: str | Path | None = None, size: int | None = N
         )
         out.append(Item(id=it.id, problem=problem, gold=Gold(answer=it.answer, extra={"label": it.label}),
                         signature=name, split="public"))
-    return Suite(name=name.lower(), kind="logic", items=out, description=f"{name} dev split (Logic-LM release)")
+    suffix = f"-{part}" if part else ""
+    what = {"tune": "its tuning part (30%, and the items looked at before)", "report": "its reporting part (70%, "
+            "never looked at or tuned on)", None: "whole"}[part]
+    return Suite(name=name.lower() + suffix, kind="logic", items=out,
+                 description=f"{name} dev split (Logic-LM release), {what}")
 
 
-def _public(name: str) -> SuiteFactory:
+def _public(name: str, part: str | None = None) -> SuiteFactory:
     def factory(size: int | None = None, seed: int = 0, path: str | Path | None = None) -> Suite:
-        return public_suite(name, path, size, seed)
+        return public_suite(name, path, size, seed, part)
 
     return factory
 
 
-SUITES: dict[str, SuiteFactory] = {
-    "logic": generated_suite,
-    "prontoqa": _public("ProntoQA"),
-    "proofwriter": _public("ProofWriter"),
-    "folio": _public("FOLIO"),
-    "logicaldeduction": _public("LogicalDeduction"),
-}
+PUBLIC = ("ProntoQA", "ProofWriter", "FOLIO", "LogicalDeduction")
+SUITES: dict[str, SuiteFactory] = {"logic": generated_suite}
+for _name in PUBLIC:
+    for _part in (None, "tune", "report"):
+        SUITES[_name.lower() + (f"-{_part}" if _part else "")] = _public(_name, _part)

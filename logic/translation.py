@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.gbnf import CLAUSE_FORMS, clause_gbnf, declarations_gbnf, ordering_line_gbnf
+from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check
 from logic.problem import ProblemParts, content_words, name_candidates
@@ -174,20 +174,28 @@ async def _ours_fol(parts: ProblemParts, engine: Engine) -> str:
         raise TranslationError("the model declared no predicates", stage="translate.declarations")
     decl = _decl_text(preds, consts)
     form_pool, formula_pool = exemplar_pool("form"), exemplar_pool("formula")
+    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
+    per_problem = options.exemplars_by == "problem"
 
-    async def sentence_formula(sentence: str, role: str) -> tuple[str, dict[str, int]] | None:
-        local_preds, local_consts = sentence_symbols(sentence, preds, consts)
+    def form_step(sentence: str) -> Step[str]:
         # 2. the clause form: a finite choice among those the sentence's words allow
+        _, local_consts = sentence_symbols(sentence, preds, consts)
         forms = tuple(clause_forms(sentence, bool(local_consts)) if options.grammar else CLAUSE_FORMS)
-        form_msgs = few_shot_messages("Name the form of the sentence.",
-                                      select_exemplars(sentence, form_pool, options.exemplars + 2), sentence)
-        form = (await engine.run(Step("logic.form", form_msgs, lambda t: t if t in CLAUSE_FORMS else "other",
-                                      constraint=Constraint(choices=forms), candidates=forms, max_tokens=6,
-                                      source=sentence))).value
+        shots = select_exemplars(whole if per_problem else sentence, form_pool, options.exemplars + 2)
+        return Step("logic.form", few_shot_messages("Name the form of the sentence.", shots, sentence),
+                    lambda t: t if t in CLAUSE_FORMS else "other", constraint=Constraint(choices=forms),
+                    candidates=forms, max_tokens=6, source=sentence)
+
+    def formula_step(sentence: str, role: str, form: str) -> tuple[Step[str], dict[str, int]]:
         # 3. the content under a grammar of declared symbols in that form, linted and repaired
-        shots = [e for e in select_exemplars(sentence, formula_pool, options.exemplars * 3)
-                 if _form_of(e.output) == form][-options.exemplars:] or select_exemplars(
-                     sentence, formula_pool, options.exemplars)
+        local_preds, local_consts = sentence_symbols(sentence, preds, consts)
+        if per_problem:  # one prompt prefix per form: the clauses of a form share its KV cache
+            shots = select_exemplars(whole, [e for e in formula_pool if _form_of(e.output) == form],
+                                     options.exemplars) or select_exemplars(whole, formula_pool, options.exemplars)
+        else:
+            shots = [e for e in select_exemplars(sentence, formula_pool, options.exemplars * 3)
+                     if _form_of(e.output) == form][-options.exemplars:] or select_exemplars(
+                         sentence, formula_pool, options.exemplars)
         msgs = few_shot_messages(LANGUAGE + "\nDeclared:\n" + decl + "\nTranslate the sentence into one formula.",
                                  shots, sentence)
         # the grammar holds the symbols this sentence names (a rule concludes the one named
@@ -202,16 +210,21 @@ async def _ours_fol(parts: ProblemParts, engine: Engine) -> str:
             check(parse_program(f"{full_decl}\n{role}: {text}"))
             return text
 
-        step = Step("logic.formula", msgs, parse_one, label=f"translate.{role}",
-                    constraint=Constraint(grammar=clause_gbnf(form, local_preds, local_consts or consts, head)),
-                    max_tokens=64, stop=("\n",), source=sentence)
-        # an untranslatable premise is left out (recorded in ``dropped``); the conclusion is required
-        got = await (engine.run(step) if role == "conclusion" else engine.optional(step))
-        return None if got is None else (got.value, local_preds)
+        symbols = (form, local_preds, local_consts or consts, head)
+        return Step("logic.formula", msgs, parse_one, label=f"translate.{role}",
+                    constraint=Constraint(grammar=clause_gbnf(*symbols)), candidates=clause_candidates(*symbols),
+                    max_tokens=64, stop=("\n",), source=sentence), local_preds
 
-    # the symbols are fixed: the sentences no longer depend on each other
-    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
-    done = await engine.gather([sentence_formula(s, role) for s, role in targets])
+    # the symbols are fixed: the sentences no longer depend on each other. All forms first,
+    # then the formulas grouped by form, so that steps sharing a prompt prefix run back to back
+    forms = [r.value for r in await engine.gather([engine.run(form_step(s)) for s, _ in targets])]
+    order = sorted(range(len(targets)), key=lambda i: forms[i])
+    steps = {i: formula_step(*targets[i], forms[i]) for i in order}
+    # an untranslatable premise is left out (recorded in ``dropped``); the conclusion is required
+    got = await engine.gather([engine.run(steps[i][0]) if targets[i][1] == "conclusion"
+                               else engine.optional(steps[i][0]) for i in order])
+    by_index = dict(zip(order, got))
+    done = [None if by_index[i] is None else (by_index[i].value, steps[i][1]) for i in range(len(targets))]
     lines: list[str] = []
     used_preds: dict[str, int] = {}
     for (sentence, role), got in zip(targets, done):

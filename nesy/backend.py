@@ -1,7 +1,10 @@
 """The backend contract every formalism package implements, and the registry that finds them.
 
 Backends are found through the ``nesy.backends`` entry-point group, so ``nesy`` never
-imports a formalism package by name.
+imports a formalism package by name. The object behind an entry point is built with the
+``Settings`` and provides the backend itself and, optionally, its benchmark suites
+(``suites()``) and its training-pair source (``pair_source()``): ``benchmarks`` and
+``train`` find those through ``Registry.provide`` instead of tables of module names.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from pydantic import BaseModel
 
 from nesy.errors import BackendUnavailableError, UnknownResourceError
 from nesy.llm.base import BaseLLM
+from nesy.pairs import PairSource
 from nesy.settings import Settings
+from nesy.suite import SuiteFactory
 from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
 
 __all__ = ["Context", "Backend", "BackendInfo", "Registry", "load_backends"]
@@ -67,6 +72,21 @@ class Backend(Protocol):
 
     def score(self, f: Formalization | None, s: Solution | None, gold: Gold, ctx: Context) -> dict[str, float]: ...
 
+    # -- optional capabilities: a backend without them provides no suites / no pairs ------
+    # ``Registry.provide("suites")`` and ``Registry.provide("pair_source")`` call them where
+    # present. Each imports what it returns inside the method, so loading a backend never
+    # pays for (or needs) its suites' or its training's dependencies.
+
+    def suites(self) -> dict[str, SuiteFactory]:
+        """Optional: this formalism's benchmark suites by key (``benchmarks`` lists and loads them)."""
+
+    def pair_source(self) -> PairSource:
+        """Optional: this formalism's training-pair source (``nesy train``).
+
+        Raises ConfigError or ImportError when the training dependencies (or the source
+        itself) are missing; ``train`` reports that reason.
+        """
+
 
 @dataclass(frozen=True)
 class BackendInfo:
@@ -97,6 +117,25 @@ class Registry:
 
     def names(self) -> list[str]:
         return sorted(self.backends)
+
+    def provide(self, capability: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """Call the optional, argument-less ``capability`` (``"suites"``, ``"pair_source"``) of every backend.
+
+        Returns what each backend provided, by name, and why each other one provides nothing:
+        it failed to load or is unavailable (its reason), or the call raised. A loaded backend
+        without that method is in neither.
+        """
+        provided: dict[str, Any] = {}
+        problems: dict[str, str] = {i.name: i.reason for i in self.info if i.name not in self.backends}
+        for name, backend in self.backends.items():
+            method = getattr(backend, capability, None)
+            if not callable(method):
+                continue
+            try:
+                provided[name] = method()
+            except Exception as e:  # a missing optional dependency, typically: reported, not raised
+                problems[name] = f"{type(e).__name__}: {e}"
+        return provided, problems
 
 
 def load_backends(

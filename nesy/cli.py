@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Optional
 
@@ -35,6 +36,13 @@ def main(
     """nesy command line."""
 
 
+class Rank(str, Enum):
+    calibrated = "calibrated"
+    sum = "sum"
+    mean = "mean"
+    off = "off"
+
+
 class Mode(str, Enum):
     ours = "ours"
     baseline = "baseline"
@@ -63,6 +71,7 @@ def ask(
     repairs: int = typer.Option(2, min=0, help="Repair rounds fed with parser/solver errors."),
     timeout: Optional[float] = typer.Option(None, callback=_positive, help="Solver time limit in seconds."),
     polish: bool = typer.Option(False, help="Let the LLM rewrite the explanation as fluent prose."),
+    rank: Rank = typer.Option(Rank.calibrated, help="Finite choices by the model's likelihood (off: generate)."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
 ) -> None:
     """Translate a problem with the LLM, solve it exactly, and explain the answer."""
@@ -76,7 +85,7 @@ def ask(
     if kb:
         context["kb"] = kb
     reasoner = Reasoner(llm=llm, settings=settings)
-    opts = TranslateOptions(mode=mode.value, samples=samples, repairs=repairs, polish=polish)
+    opts = TranslateOptions(mode=mode.value, samples=samples, repairs=repairs, polish=polish, rank=rank.value)
     try:
         if kind is not None:
             reasoner.backend(kind)  # a kind is a backend's name: an unknown one is named before any work
@@ -147,13 +156,17 @@ def backends(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 def _register_subcommands() -> None:
-    """Other packages add their own commands (serve, mcp, bench, train) when importable."""
-    for module in ("server.cli", "benchmarks.cli", "nesy.train_cli"):
+    """Other packages add their own commands (serve, mcp, bench, train) through ``nesy.commands``.
+
+    Each entry point names a ``register(app)`` function; one whose package (or a dependency
+    of it) is missing is left out, so ``nesy`` names none of them and works without them.
+    """
+    for ep in entry_points(group="nesy.commands"):
         try:
-            mod = __import__(module, fromlist=["register"])
+            register = ep.load()
         except ImportError:
             continue
-        mod.register(app)
+        register(app)
 
 
 _register_subcommands()

@@ -101,7 +101,7 @@ class Engine:
     repairs: int = 0  # rounds used so far, over all steps
     dropped: list[Dropped] = field(default_factory=list)
     _sem: asyncio.Semaphore | None = None
-    _empty_cache: dict[tuple[Any, ...], list[CandidateScore]] = field(default_factory=dict)
+    _empty_cache: dict[tuple[Any, ...], asyncio.Future[list[CandidateScore]]] = field(default_factory=dict)
     _cannot_score: bool = False
 
     # -- one step ----------------------------------------------------------------------
@@ -113,7 +113,7 @@ class Engine:
         async with self._sem:
             # a provider without scoring (a scripted LLM) generates; one that refuses at run time
             # (vLLM serving LoRA) is tried once, its refusal stays in the trace
-            if type(self.llm).score is BaseLLM.score:
+            if not self.llm.can_score():
                 self._cannot_score = True
             if step.candidates and self.options.rank != "off" and not self._cannot_score:
                 try:
@@ -151,6 +151,7 @@ class Engine:
             req = LLMRequest(
                 messages=tuple(msgs), max_tokens=step.max_tokens, temperature=o.temperature, stop=step.stop,
                 constraint=step.constraint if o.grammar else None, seed=o.seed, step=step.name, attempt=attempt,
+                candidates=step.candidates,
             )
             name = step.stage_name if attempt == 0 else f"{step.stage_name}.repair{attempt}"
             with stage(self.trace, name, msgs[-1].content) as rec:
@@ -202,9 +203,9 @@ class Engine:
         """The candidates' likelihood with the user's text emptied: what the prompt alone favours."""
         empty = (*step.messages[:-1], Message(role="user", content=""))
         key = (empty, step.candidates)
-        if key not in self._empty_cache:
-            self._empty_cache[key] = await self.llm.score(empty, step.candidates)
-        return self._empty_cache[key]
+        if key not in self._empty_cache:  # a task, so steps asking at once share one call
+            self._empty_cache[key] = asyncio.ensure_future(self.llm.score(empty, step.candidates))
+        return await asyncio.shield(self._empty_cache[key])
 
     def _order(self, values: list[float]) -> list[int]:
         """Candidates best first; at temperature > 0 the first is drawn from the softmax with the seed."""

@@ -1,8 +1,9 @@
 """Benchmark items and suites with composition signatures and seen / held-out splits.
 
-Each formalism package exposes ``SUITES: dict[str, SuiteFactory]`` in its ``suites``
-module; ``benchmarks`` discovers them. A factory takes ``size`` and ``seed`` (and may
-take a ``path`` for public datasets) and returns a ``Suite``.
+The object behind each ``nesy.backends`` entry point provides its formalism's suites
+(``Backend.suites() -> dict[str, SuiteFactory]``); ``benchmarks`` finds them there. A
+factory takes ``size`` and ``seed`` (and may take a ``path`` for public datasets) and
+returns a ``Suite``.
 """
 
 from __future__ import annotations

@@ -158,5 +158,8 @@ class TranslateOptions(_Frozen):
     # finite choices (a clause's form, a fact, a direction) by the model's likelihood of each
     # candidate: "calibrated" subtracts its likelihood under an empty text; "off" generates
     rank: Literal["off", "sum", "mean", "calibrated"] = "calibrated"
+    # exemplars chosen once per problem (clause steps then share a prompt prefix, and a local
+    # model reuses its KV cache) or per clause (the closest exemplars for each sentence)
+    exemplars_by: Literal["problem", "clause"] = "problem"
     concurrency: int = Field(8, ge=1)  # independent steps (the clauses of a text) in flight at once
     polish: bool = False  # let the LLM rewrite the template verbalization into fluent prose

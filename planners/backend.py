@@ -19,7 +19,9 @@ from nesy.backend import Context
 from nesy.settings import Settings
 from nesy.errors import ConfigError
 from nesy.llm.base import BaseLLM
+from nesy.pairs import PairSource
 from nesy.sandbox import Sandbox
+from nesy.suite import SuiteFactory
 from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
 
 from nesy.translate import tokens
@@ -222,6 +224,20 @@ class PlanningBackend:
             example_nl=ctx.data.get("example_nl"),
             example_pddl=ctx.data.get("example_pddl"),
         )
+
+    # -- what else the entry point provides (optional capabilities of nesy.backend.Backend) ---
+
+    def suites(self) -> dict[str, SuiteFactory]:
+        """The planning suites (``planners.suites.SUITES``): generated, and LLM+P's."""
+        from planners.suites import SUITES
+
+        return dict(SUITES)
+
+    def pair_source(self) -> PairSource:
+        """Training pairs recorded from this backend's translate() (``nesy train``)."""
+        from train.sources.planning import PlanningPairs
+
+        return PlanningPairs(backend=self)
 
 
 def choose_domain(text: str) -> BundledDomain | None:

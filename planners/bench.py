@@ -1,23 +1,30 @@
-"""Planning benchmarks that print numbers (speed targets live here, not in tests).
+"""Planner micro-benchmarks that print numbers (speed targets live here, not in tests).
 
     python -m planners.bench planners --sizes 4,6,8 --engines fd-opt,fd-sat,pyperplan,auto --timeout 60
     python -m planners.bench overhead --repeats 3
-    python -m planners.bench pipeline --size 4 --modes baseline,ours
+
+No LLM here. The pipeline (an LLM translating, the planner solving, scores per split) is
+``nesy bench``, which loads the embedded model with the shipped adapter, saves a resumable
+run folder and writes a report::
+
+    nesy bench --suite planning --size 4 --mode baseline --llm embedded   # LLM+P prompting
+    nesy bench --suite planning --size 4 --mode ours --llm embedded
+
+(``--suite blocksworld|gripper|logistics`` for one domain; ``NESY_EMBEDDED_LORA=none`` plus
+its own ``--out`` for the base model without the adapter.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import time
-from collections import defaultdict
 
 import typer
 
 from planners.domains import bundled_domain
 from planners.generators import GOAL_COMBOS, generate
 
-app = typer.Typer(help="Planning benchmarks.", no_args_is_help=True)
+app = typer.Typer(help="Planner micro-benchmarks (the LLM pipeline: nesy bench).", no_args_is_help=True)
 
 
 def _csv(s: str) -> list[str]:
@@ -90,45 +97,6 @@ def overhead(repeats: int = typer.Option(3), engine: str = typer.Option("fd-opt"
     print(f"UP in-process (parse + solve):             median {md:.3f} s  max {max(direct):.3f} s")
     print(f"nesy wrapper (process + validate + parse): median {mw:.3f} s  max {max(wrapped):.3f} s")
     print(f"overhead: median {mw - md:+.3f} s per solve")
-
-
-@app.command()
-def pipeline(
-    suite: str = typer.Option("planning"),
-    size: int = typer.Option(4, help="Items per domain."),
-    seed: int = typer.Option(0),
-    modes: str = typer.Option("baseline,ours"),
-    threads: int = typer.Option(1),
-    timeout: float = typer.Option(60.0),
-) -> None:
-    """Baseline (LLM+P) versus ours with the embedded model, per split."""
-    from nesy.llm.embedded import EmbeddedLLM, default_model_path
-    from nesy.reasoner import Reasoner
-    from nesy.types import TranslateOptions
-
-    from planners.suites import SUITES
-
-    s = SUITES[suite](size=size, seed=seed)
-    llm = EmbeddedLLM(default_model_path(), threads=threads, n_ctx=4096)
-    reasoner = Reasoner(llm=llm, backends=["planning"])
-    metrics = ("translation_exact", "facts_f1", "solved", "plan_valid", "plan_optimal")
-    for mode in _csv(modes):
-        rows: dict[str, list[dict[str, float]]] = defaultdict(list)
-        secs: list[float] = []
-        for item in s.items:
-            t = time.perf_counter()
-            res = asyncio.run(reasoner.asolve(item.problem, TranslateOptions(mode=mode), gold=item.gold, timeout=timeout))  # type: ignore[arg-type]
-            secs.append(time.perf_counter() - t)
-            sc = res.scores or dict.fromkeys(metrics, 0.0)
-            rows[item.split].append(sc)
-            rows["all"].append(sc)
-            print(f"  {mode:<8} {item.id:<16} {item.split:<8} " + " ".join(f"{m}={sc.get(m, 0):.2f}" for m in metrics), flush=True)
-        for split in ("seen", "held_out", "all"):
-            r = rows.get(split, [])
-            if r:
-                means = " ".join(f"{m}={statistics.mean(x.get(m, 0.0) for x in r):.2f}" for m in metrics)
-                print(f"{mode:<8} {split:<8} n={len(r):<3} {means}")
-        print(f"{mode:<8} median seconds per problem {statistics.median(secs):.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -246,9 +246,14 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
         check_contradictions(facts, rules, "initial state" if section == "init" else "goal")
         return section, facts
 
+    # chosen once per problem, the exemplars make every clause's prompt share one prefix
+    shared_shots = select_exemplars(task.text, task.clause_pool, options.exemplars)
+
     def clause_step(i: int, clause: str) -> Step[tuple[str, list[Fact]]]:
         section = clause_section(clause)
-        return Step("planning.clause", few_shot_messages(system, select_exemplars(clause, task.clause_pool, options.exemplars), clause),
+        shots = shared_shots if options.exemplars_by == "problem" else select_exemplars(clause, task.clause_pool,
+                                                                                         options.exemplars)
+        return Step("planning.clause", few_shot_messages(system, shots, clause),
                     check, constraint=grammars[section], candidates=fact_candidates(clause, section, task.domain, all_objects),
                     max_tokens=min(options.max_tokens, 96), label=f"translate.clause{i}", source=clause)
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_jsonable_python
 
-from nesy.types import Formalization, Kind, Result, Solution, Stage, Status, Trace, TranslateOptions
+from nesy.types import Dropped, Formalization, Kind, Result, Solution, Stage, Status, Trace, TranslateOptions
 
 __all__ = [
     "ErrorDetail",
@@ -81,6 +81,8 @@ class SolveOptions(_In):
     exemplars: int = Field(3, ge=0, le=10)
     temperature: float = Field(0.0, ge=0, le=2)
     max_tokens: int = Field(256, ge=1, le=2048)
+    rank: Literal["off", "sum", "mean", "calibrated"] = Field(
+        "calibrated", description="finite choices by the model's likelihood of each candidate; off: generate")
 
     def translate_options(self) -> TranslateOptions:
         return TranslateOptions(**self.model_dump(exclude={"timeout"}))
@@ -195,10 +197,12 @@ class FormalizationOut(BaseModel):
     text: str
     repairs: int = 0
     notes: list[str] = Field(default_factory=list)
+    dropped: list[Dropped] = Field(default_factory=list, description="clauses left out, with the step and why")
 
     @classmethod
     def from_formalization(cls, f: Formalization) -> "FormalizationOut":
-        return cls(kind=f.kind, language=f.language, text=f.text, repairs=f.repairs, notes=list(f.notes))
+        return cls(kind=f.kind, language=f.language, text=f.text, repairs=f.repairs, notes=list(f.notes),
+                   dropped=list(f.dropped))
 
 
 class SolveResponse(BaseModel):

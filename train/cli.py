@@ -13,7 +13,7 @@ __all__ = ["register", "train_command"]
 
 def train_command(
     formalism: list[str] = typer.Option(["planning"], "--formalism", "--formalisms", "-f",
-                                   help="Formalisms to draw pairs from (repeat, or comma-separated): planning, logic, kg."),
+                                   help="Formalisms to draw pairs from (repeat, or comma-separated): planning, logic (kg has no pair source yet)."),
     suite: Optional[str] = typer.Option(None, help="Suite whose seen compositions give the pairs (default: each source's own)."),
     pairs: int = typer.Option(400, help="Number of training pairs (split evenly over formalisms)."),
     epochs: float = typer.Option(1.0, help="Passes over the pairs."),
@@ -36,9 +36,9 @@ def train_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from nesy.errors import NesyError
-    from nesy.train.pairs import load_pairs, save_pairs
-    from nesy.train.run import default_output, run_training
-    from nesy.train.trainer import TrainConfig
+    from train.pairs import load_pairs, save_pairs
+    from train.run import default_output, run_training
+    from train.trainer import TrainConfig
 
     console = Console(stderr=True)
     formalism = [f.strip() for item in formalism for f in item.split(",") if f.strip()]

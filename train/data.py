@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nesy.errors import ConfigError
-from nesy.train.pairs import Pair
+from train.pairs import Pair
 
 __all__ = ["Encoded", "render_prompt", "encode", "batches"]
 

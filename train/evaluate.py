@@ -1,6 +1,6 @@
 """Before/after numbers for a trained adapter: same model, same prompts, same grammars.
 
-    python -m nesy.train.evaluate --adapter nesy/adapters/smollm2-nesy-lora.gguf
+    python -m train.evaluate --adapter nesy/adapters/smollm2-nesy-lora.gguf
 
 prints, per formalism and split (seen / held-out compositions), clause-level exact match
 (the backend's recorded requests replayed with their grammar), end-to-end accuracy of the
@@ -22,8 +22,8 @@ from typing import Any
 
 from nesy.errors import NesyError
 from nesy.llm.base import BaseLLM, LLMRequest, Message
-from nesy.train.pairs import Pair, get_source
 from nesy.types import Trace, TranslateOptions
+from train.pairs import Pair, get_source
 
 __all__ = ["clause_exact", "end_to_end", "tokens_per_second", "main"]
 

@@ -28,7 +28,7 @@ def _vocab_model() -> Any:
         import llama_cpp
     except ImportError as e:  # pragma: no cover - depends on the install
         raise ConfigError("checking grammars needs llama-cpp-python") from e
-    from nesy.train.base_model import base_gguf
+    from train.base_model import base_gguf
 
     return llama_cpp.Llama(model_path=str(base_gguf()), vocab_only=True, verbose=False)
 

@@ -40,7 +40,7 @@ class OracleLLM(BaseLLM):
     async def generate(self, request: LLMRequest) -> Completion:
         if request.messages is None:
             raise NoGold("the oracle answers chat requests only")
-        if any(m.role == "assistant" for m in request.messages[-2:-1]) and "wrong" in request.messages[-1].content:
+        if request.attempt > 0:
             # a repair round means the backend rejected a gold answer: never train on that
             raise NoGold(f"the backend rejected the gold answer: {request.messages[-1].content[:200]}")
         text = self.answer(request)

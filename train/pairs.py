@@ -1,85 +1,47 @@
 """Verified training pairs: (the exact chat a backend's translate() sends, formal text).
 
-A pair source exists per formalism. It draws problems from that formalism's generators
-for the *seen* compositions of a suite only, cuts them into the clauses or questions its
-backend translates one at a time, builds the very messages the backend would send for
-each (same system prompt, same exemplar selection, same format), and keeps a pair only
-when the formalism's own parser accepts the target. Anything else would teach the
-adapter a prompt it never meets at inference, or a formal text that does not parse.
+A pair source exists per formalism, provided by the object behind its ``nesy.backends``
+entry point (``Backend.pair_source()``). It draws problems from that formalism's
+generators for the *seen* compositions of a suite only, records the very messages the
+backend sends for each (same system prompt, same exemplar selection, same format), and
+keeps a pair only when the formalism's own parser accepts the target. Anything else would
+teach the adapter a prompt it never meets at inference, or a formal text that does not parse.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
+from nesy.backend import load_backends
 from nesy.errors import ConfigError, UnknownResourceError
 from nesy.llm.base import LLMRequest, Message
+from nesy.pairs import Pair, PairSource
+from nesy.settings import Settings
 
-__all__ = ["Pair", "PairSource", "SOURCES", "available_sources", "get_source", "make_pairs", "save_pairs", "load_pairs"]
-
-
-@dataclass(frozen=True)
-class Pair:
-    messages: tuple[Message, ...]  # what the backend sends, ending with the user clause
-    target: str  # the formal text the model should answer, parser-verified
-    formalism: str
-    signature: str  # composition of the problem the clause came from
-    source: str = ""  # the clause itself, for reports and errors
-    meta: dict[str, str] = field(default_factory=dict, compare=False)
-    # the full request the backend sent (constraint, max_tokens), to replay it in evaluation
-    request: LLMRequest | None = field(default=None, compare=False)
+__all__ = ["Pair", "PairSource", "available_sources", "get_source", "make_pairs", "save_pairs", "load_pairs"]
 
 
-@runtime_checkable
-class PairSource(Protocol):
-    formalism: str
-    default_suite: str
-
-    def suites(self) -> list[str]:
-        """Suites whose seen compositions this source can draw from."""
-
-    def seen_signatures(self, suite: str) -> list[str]: ...
-
-    def pairs(self, suite: str, n: int, seed: int) -> list[Pair]:
-        """Up to ``n`` distinct verified pairs from seen compositions, deterministic in ``seed``."""
-
-    def held_out_pairs(self, suite: str, n: int, seed: int) -> list[Pair]:
-        """Pairs from held-out compositions, for evaluation only (never for training)."""
-
-
-# formalism → module:attribute of a PairSource factory; imported lazily because each
-# formalism package (and its dependencies) may be missing.
-SOURCES: dict[str, str] = {
-    "logic": "nesy.train.sources.logic:LogicPairs",
-    "planning": "nesy.train.sources.planning:PlanningPairs",
-    "kg": "nesy.train.sources.kg:KGPairs",
-}
-
-
-def get_source(formalism: str) -> PairSource:
-    if formalism not in SOURCES:
-        raise UnknownResourceError(f"no pair source for {formalism!r}; known: {', '.join(sorted(SOURCES))}")
-    module, attr = SOURCES[formalism].split(":")
+def get_source(formalism: str, settings: Settings | None = None) -> PairSource:
+    """The pair source the ``formalism`` backend's entry point provides."""
+    reg = load_backends(only=[formalism], settings=settings)  # only that one: others may import torch
+    if not reg.info:
+        known = ", ".join(sorted(entry_points(group="nesy.backends").names))
+        raise UnknownResourceError(f"no pair source for {formalism!r}: no backend of that name; known: {known}")
+    backend = reg.get(formalism)  # unavailable: says why
+    if not callable(getattr(backend, "pair_source", None)):
+        raise UnknownResourceError(f"backend {formalism!r} provides no training-pair source")
     try:
-        return getattr(importlib.import_module(module), attr)()
+        return backend.pair_source()
     except ImportError as e:
         raise ConfigError(f"pair source {formalism!r} is unavailable: {e}") from e
 
 
-def available_sources() -> dict[str, str]:
-    """formalism → "" when usable, else why not."""
-    out: dict[str, str] = {}
-    for name in SOURCES:
-        try:
-            get_source(name)
-            out[name] = ""
-        except Exception as e:  # noqa: BLE001 - reported, not raised
-            out[name] = f"{type(e).__name__}: {e}"
-    return out
+def available_sources(settings: Settings | None = None) -> dict[str, str]:
+    """formalism → "" when usable, else why not (every ``nesy.backends`` entry point)."""
+    sources, problems = load_backends(settings=settings).provide("pair_source")
+    return {**{name: "" for name in sources}, **problems}
 
 
 def make_pairs(formalisms: Sequence[str], n: int, seed: int, suite: str | None = None) -> list[Pair]:

@@ -15,8 +15,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from nesy.train.pairs import Pair, make_pairs
-from nesy.train.trainer import ProgressFn, TrainConfig, TrainResult, train
+from train.pairs import Pair, make_pairs
+from train.trainer import ProgressFn, TrainConfig, TrainResult, train
 
 __all__ = ["ADAPTER_NAME", "default_output", "pairs_digest", "run_training", "RunOutput"]
 
@@ -24,8 +24,10 @@ ADAPTER_NAME = "smollm2-nesy-lora"
 
 
 def default_output() -> Path:
-    """nesy/adapters/, where ``nesy.llm.embedded.default_lora_path`` looks."""
-    return Path(__file__).resolve().parent.parent / "adapters"
+    """nesy/adapters/, where ``nesy.llm.embedded.default_lora_path`` looks (the adapter ships with nesy)."""
+    import nesy
+
+    return Path(nesy.__file__).resolve().parent / "adapters"
 
 
 def pairs_digest(pairs: Sequence[Pair]) -> str:
@@ -65,8 +67,8 @@ def run_training(
     progress: ProgressFn | None = None,
     on_pairs: Any = None,
 ) -> RunOutput:
-    from nesy.train.base_model import base_gguf, hf_base_dir, load_base, load_tokenizer
-    from nesy.train.export import lora_from_full, lora_from_peft, write_gguf_lora, write_peft_dir
+    from train.base_model import base_gguf, hf_base_dir, load_base, load_tokenizer
+    from train.export import lora_from_full, lora_from_peft, write_gguf_lora, write_peft_dir
 
     t0 = time.perf_counter()
     if pairs is None:

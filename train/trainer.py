@@ -18,8 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from nesy.errors import ConfigError
-from nesy.train.data import IGNORE, Encoded, batches, encode
-from nesy.train.pairs import Pair
+from train.data import IGNORE, Encoded, batches, encode
+from train.pairs import Pair
 
 __all__ = ["TrainConfig", "TrainResult", "LORA_TARGETS", "train"]
 

@@ -56,6 +56,7 @@ class LLMRequest(BaseModel):
     # data, never sent to a server and not part of the cache key
     step: str = ""
     attempt: int = 0
+    candidates: tuple[str, ...] = ()  # the step's finite choice, when it has one (evaluation replays it ranked)
 
     @model_validator(mode="after")
     def _one_input(self) -> "LLMRequest":
@@ -67,7 +68,7 @@ class LLMRequest(BaseModel):
 
     def cache_key(self, model: str) -> str:
         """Stable key for caching responses by request (bench re-scoring)."""
-        blob = json.dumps({"model": model, "req": self.model_dump(mode="json", exclude={"step", "attempt"})},
+        blob = json.dumps({"model": model, "req": self.model_dump(mode="json", exclude={"step", "attempt", "candidates"})},
                           sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -123,6 +124,10 @@ class BaseLLM:
         finite, ranking its candidates by likelihood beats constrained generation.
         """
         raise LLMConstraintError(f"{type(self).__name__} cannot score candidates")
+
+    def can_score(self) -> bool:
+        """Whether ``score`` is implemented (a server may still refuse it at run time)."""
+        return type(self).score is not BaseLLM.score
 
     async def chat(self, messages: list[Message] | list[dict[str, str]], **kw: Any) -> Completion:
         msgs = tuple(m if isinstance(m, Message) else Message(**m) for m in messages)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections import Counter
 
 import pytest
 
 from benchmarks import registry
 from benchmarks.registry import list_suites, load_suite, quick_suite, suite_problems
+from nesy.backend import BackendInfo, Registry
 from nesy.errors import ConfigError, UnknownResourceError
 from nesy.suite import Item, Suite
 from nesy.types import Gold, Problem
@@ -29,10 +28,22 @@ def _suite(kind: str, name: str, size: int, seed: int) -> Suite:
     return Suite(name=name, kind=kind, items=items, seen=["sig0", "sig1"], held_out=["sig2", "sig3"])
 
 
+class _FakeBackend:
+    """Just what the suite registry asks of the object behind a ``nesy.backends`` entry point."""
+
+    def __init__(self, name: str, suites: dict) -> None:
+        self.name, self._suites = name, suites
+
+    def available(self) -> tuple[bool, str]:
+        return True, ""
+
+    def suites(self) -> dict:
+        return self._suites
+
+
 @pytest.fixture
 def fake_formalisms(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two fake formalism modules (one with a path-only public loader) and one that fails to import."""
-    a = types.ModuleType("fake_a_suites")
+    """Two fake backends (one with a path-only public loader) and one entry point that fails to load."""
 
     def gen_a(size: int = 8, seed: int = 0) -> Suite:
         """Generated logic items."""
@@ -41,14 +52,15 @@ def fake_formalisms(monkeypatch: pytest.MonkeyPatch) -> None:
     def public(path: str) -> Suite:
         return _suite("logic", f"public:{path}", 2, 0)
 
-    a.SUITES = {"gen": gen_a, "public": public}
-    b = types.ModuleType("fake_b_suites")
-    b.SUITES = {"gen": lambda size=8, seed=0: _suite("kg", "gen", size, seed), "kgonly": lambda size=4, seed=0: _suite("kg", "k", size, seed)}
-    monkeypatch.setitem(sys.modules, "fake_a_suites", a)
-    monkeypatch.setitem(sys.modules, "fake_b_suites", b)
-    monkeypatch.setattr(
-        registry, "FORMALISM_MODULES", {"logic": "fake_a_suites", "kg": "fake_b_suites", "planning": "no_such_module_xyz"}
+    a = _FakeBackend("logic", {"gen": gen_a, "public": public})
+    b = _FakeBackend("kg", {"gen": lambda size=8, seed=0: _suite("kg", "gen", size, seed),
+                            "kgonly": lambda size=4, seed=0: _suite("kg", "k", size, seed)})
+    reg = Registry(
+        {"logic": a, "kg": b},  # type: ignore[dict-item]
+        [BackendInfo("logic", True, "", "fake:a"), BackendInfo("kg", True, "", "fake:b"),
+         BackendInfo("planning", False, "ModuleNotFoundError: No module named 'no_such_module_xyz'", "no_such_module_xyz:B")],
     )
+    monkeypatch.setattr(registry, "load_backends", lambda *a, **kw: reg)
 
 
 def test_names_errors_and_parameters(fake_formalisms: None) -> None:
@@ -89,3 +101,20 @@ def test_real_quick_suite_mixes_all_three_formalisms() -> None:
         assert {it.split for it in q.items if it.problem.kind == kind} == {"seen", "held_out"}, kind
     assert {it.problem.kind for it in q.items[:3]} == {"planning", "logic", "kg"}
     assert len({it.id for it in q.items}) == len(q.items)
+
+
+def test_a_backend_whose_suites_fail_is_reported_and_the_others_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken(_FakeBackend):
+        def suites(self) -> dict:
+            raise ImportError("No module named 'broken_suites_dep'")
+
+    class NoSuites:  # a backend without the optional capability provides none, and is no problem
+        def available(self) -> tuple[bool, str]:
+            return True, ""
+
+    ok = _FakeBackend("kg", {"kgonly": lambda size=4, seed=0: _suite("kg", "k", size, seed)})
+    reg = Registry({"kg": ok, "logic": Broken("logic", {}), "other": NoSuites()},  # type: ignore[dict-item]
+                   [BackendInfo(n, True, "", n) for n in ("kg", "logic", "other")])
+    monkeypatch.setattr(registry, "load_backends", lambda *a, **kw: reg)
+    assert suite_problems() == {"logic": "ImportError: No module named 'broken_suites_dep'"}
+    assert "kgonly" in list_suites()

@@ -16,7 +16,6 @@ from nesy.cli import app
         (["--timeout", "-1"], "--timeout"),
         (["--timeout", "0"], "--timeout"),
         (["--mode", "foo"], "--mode"),
-        (["--kind", "foo"], "--kind"),
     ],
 )
 def test_ask_rejects_bad_options(args: list[str], option: str) -> None:
@@ -24,6 +23,13 @@ def test_ask_rejects_bad_options(args: list[str], option: str) -> None:
     result = CliRunner().invoke(app, ["ask", *args, "--llm", "http://127.0.0.1:9", "Is Tom an animal?"])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}'" in result.output, result.output
+
+
+def test_ask_names_an_unknown_kind_and_the_known_ones() -> None:
+    # a kind is a backend's name, checked against the registry (not a closed list)
+    result = CliRunner().invoke(app, ["ask", "--kind", "foo", "--llm", "http://127.0.0.1:9", "Is Tom an animal?"])
+    assert result.exit_code == 2, result.output
+    assert "unknown backend 'foo'" in result.output and "logic" in result.output, result.output
 
 
 def test_generate_rejects_zero_tokens() -> None:

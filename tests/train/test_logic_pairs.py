@@ -7,8 +7,8 @@ import pytest
 pytest.importorskip("z3", reason="logic pairs need the logic package's dependencies")
 pytest.importorskip("llama_cpp", reason="the grammar check asks llama.cpp's sampler")
 
-from nesy.train.pairs import Pair, make_pairs  # noqa: E402
-from nesy.train.sources.logic import LogicPairs  # noqa: E402
+from train.pairs import Pair, make_pairs  # noqa: E402
+from train.sources.logic import LogicPairs  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_every_logic_step_is_recorded_and_its_target_parses(seen_pairs: list[Pai
 
 
 def test_the_grammar_check_rejects_what_constrained_decoding_cannot_produce(seen_pairs: list[Pair]) -> None:
-    from nesy.train.grammar_check import request_admits
+    from train.grammar_check import request_admits
 
     formula = next(p for p in seen_pairs if p.meta["step"] == "formula")
     decl = next(p for p in seen_pairs if p.meta["step"] == "declarations")

@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("unified_planning", reason="planning pairs need the planners package's dependencies")
 
-from nesy.train.pairs import Pair, load_pairs, make_pairs, save_pairs  # noqa: E402
-from nesy.train.sources.planning import PlanningPairs  # noqa: E402
+from train.pairs import Pair, load_pairs, make_pairs, save_pairs  # noqa: E402
+from train.sources.planning import PlanningPairs  # noqa: E402
 
 
 @pytest.fixture(scope="module")

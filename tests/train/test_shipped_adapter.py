@@ -16,9 +16,9 @@ pytest.importorskip("unified_planning", reason="planning pairs need the planners
 from nesy.llm.embedded import default_lora_path  # noqa: E402
 from nesy.llm.factory import make_llm  # noqa: E402
 from nesy.settings import Settings  # noqa: E402
-from nesy.train.pairs import make_pairs  # noqa: E402
-from nesy.train.run import ADAPTER_NAME, pairs_digest  # noqa: E402
-from nesy.train.trainer import TrainConfig, train  # noqa: E402
+from train.pairs import make_pairs  # noqa: E402
+from train.run import ADAPTER_NAME, pairs_digest  # noqa: E402
+from train.trainer import TrainConfig, train  # noqa: E402
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "nesy" / "adapters"
 MANIFEST = ADAPTERS / f"{ADAPTER_NAME}.json"
@@ -53,7 +53,7 @@ def test_embedded_default_loads_it_and_none_opts_out() -> None:
 
 
 def test_manifest_command_reproduces_the_pairs_and_first_steps(manifest) -> None:
-    from nesy.train.base_model import hf_base_dir, load_base, load_tokenizer
+    from train.base_model import hf_base_dir, load_base, load_tokenizer
 
     pairs = make_pairs(manifest["formalisms"], manifest["pairs"], manifest["config"]["seed"], manifest["suite"])
     assert pairs_digest(pairs) == manifest["pairs_sha256"]

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("peft", reason="training needs: pip install transformers peft gguf safetensors")
 pytest.importorskip("unified_planning", reason="planning pairs need the planners package's dependencies")
 
-from nesy.train.pairs import make_pairs  # noqa: E402
-from nesy.train.run import ADAPTER_NAME, run_training  # noqa: E402
-from nesy.train.trainer import TrainConfig  # noqa: E402
+from train.pairs import make_pairs  # noqa: E402
+from train.run import ADAPTER_NAME, run_training  # noqa: E402
+from train.trainer import TrainConfig  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +55,7 @@ def test_peft_dir_loads_in_peft(tiny_run) -> None:
     """The vLLM form is a standard PEFT adapter: PEFT itself loads it onto the base model."""
     from peft import PeftModel
 
-    from nesy.train.base_model import load_base
+    from train.base_model import load_base
 
     _, res = tiny_run
     model = PeftModel.from_pretrained(load_base(), str(res.peft_dir))
@@ -83,7 +82,7 @@ def test_lora_from_full_is_the_best_low_rank_delta() -> None:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from nesy.train.export import lora_from_full
+    from train.export import lora_from_full
 
     torch.manual_seed(0)
     cfg = LlamaConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,

@@ -4,7 +4,7 @@ puzzles the objects and each constraint), answered with the generators' gold ali
 Problems come from ``logic.generators`` for the seen compositions (``SEEN_CHAIN``,
 ``SEEN_ORDER``) only; held-out pairs (``HELD_OUT_CHAIN``, ``HELD_OUT_ORDER``) exist for
 evaluation. The prompts are recorded from ``LogicBackend.translate`` itself (see
-``nesy.train.oracle``). A problem counts only when every sentence got its gold answer
+``train.oracle``). A problem counts only when every sentence got its gold answer
 (translate() silently leaves out a premise it cannot translate, so the answers are
 counted), the logic parser and linter accept every formula and the assembled program,
 Z3 decides it to the generator's answer, and llama.cpp's sampler under each recorded
@@ -16,15 +16,16 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
+from typing import Any
 
 from nesy.errors import NesyError
 from nesy.llm.base import LLMRequest
-from nesy.train.grammar_check import request_admits
-from nesy.train.oracle import NoGold, OracleLLM
-from nesy.train.pairs import Pair
-from nesy.train.sources import BackendPairs
-from nesy.train.sources.planning import EVAL_SEED_BASE, TRAIN_SEED_BASE, _round_robin
 from nesy.types import Gold, Problem, Trace, TranslateOptions
+from train.grammar_check import request_admits
+from train.oracle import NoGold, OracleLLM
+from train.pairs import Pair
+from train.sources import BackendPairs
+from train.sources.planning import EVAL_SEED_BASE, TRAIN_SEED_BASE, _round_robin
 
 __all__ = ["LogicPairs", "Composition"]
 
@@ -45,18 +46,11 @@ def _problem(g, name: str) -> Problem:  # the same Problem as logic.suites build
 
 
 def _step(req: LLMRequest) -> str:
-    system = req.messages[0].content if req.messages else ""
-    if system.startswith("List the individuals"):
-        return "declarations"
-    if system.startswith("List the objects being ordered"):
-        return "objects"
-    if system.startswith("Name the form"):
-        return "form"
-    if system.startswith("Positions run"):
-        return "constraint"
-    if "Translate the sentence into one formula" in system:
-        return "formula"
-    raise NoGold(f"unexpected logic request: {system[:80]!r}")
+    """The step that sent the request, by its declared name ("logic.form" -> "form")."""
+    formalism, _, step = req.step.partition(".")
+    if formalism != "logic" or step not in ("declarations", "objects", "form", "constraint", "formula"):
+        raise NoGold(f"unexpected logic request from step {req.step!r}")
+    return step
 
 
 def _gold_answerer(g) -> Callable[[LLMRequest], str] | None:
@@ -87,10 +81,12 @@ class LogicPairs(BackendPairs):
     formalism = "logic"
     default_suite = "logic"
 
-    def __init__(self, options: TranslateOptions | None = None) -> None:
-        from logic.backend import LogicBackend
+    def __init__(self, options: TranslateOptions | None = None, backend: Any = None) -> None:
+        if backend is None:  # the entry point passes itself (built with the Settings)
+            from logic.backend import LogicBackend
 
-        super().__init__(LogicBackend(), options)
+            backend = LogicBackend()
+        super().__init__(backend, options)
 
     @staticmethod
     def compositions(held_out: bool) -> list[Composition]:

@@ -3,7 +3,7 @@
 Problems come from ``planners.generators`` for the seen goal combinations
 (``SEEN_GOALS``) at seen sizes (≤ ``MAX_SEEN_OBJECTS``) only; held-out pairs (other
 combinations or more objects) exist for evaluation. The prompts are recorded from
-``PlanningBackend.translate`` itself (see ``nesy.train.oracle``), and a problem counts only
+``PlanningBackend.translate`` itself (see ``train.oracle``), and a problem counts only
 when every gold clause passes the backend's clause check, the assembled problem parses, and
 llama.cpp's sampler under each recorded grammar admits the gold answer.
 """
@@ -13,14 +13,15 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Iterable
+from typing import Any
 
 from nesy.errors import NesyError
 from nesy.llm.base import LLMRequest
-from nesy.train.grammar_check import request_admits
-from nesy.train.oracle import NoGold, OracleLLM
-from nesy.train.pairs import Pair
-from nesy.train.sources import BackendPairs
 from nesy.types import Gold, Problem, Trace, TranslateOptions
+from train.grammar_check import request_admits
+from train.oracle import NoGold, OracleLLM
+from train.pairs import Pair
+from train.sources import BackendPairs
 
 __all__ = ["PlanningPairs"]
 
@@ -33,10 +34,12 @@ class PlanningPairs(BackendPairs):
     formalism = "planning"
     default_suite = "generated"
 
-    def __init__(self, options: TranslateOptions | None = None) -> None:
-        from planners.backend import PlanningBackend
+    def __init__(self, options: TranslateOptions | None = None, backend: Any = None) -> None:
+        if backend is None:  # the entry point passes itself (built with the Settings)
+            from planners.backend import PlanningBackend
 
-        super().__init__(PlanningBackend(), options)
+            backend = PlanningBackend()
+        super().__init__(backend, options)
 
     @staticmethod
     def compositions(held_out: bool) -> list[tuple[str, str, int]]:
@@ -88,7 +91,7 @@ class PlanningPairs(BackendPairs):
         # translate() drops a sentence it cannot check instead of failing, so compare the
         # assembled problem with the gold one: every recorded answer must have been accepted.
         scores = self.backend.score(formal, None, Gold(formal=problem.pddl), ctx)
-        if scores.get("translation_exact") != 1.0 or formal.notes and any("dropped" in n for n in formal.notes):
+        if scores.get("translation_exact") != 1.0 or formal.dropped:
             return []
         recorded = oracle.take()
         # the grammar recorded with each request must admit its gold answer, or constrained
@@ -97,7 +100,7 @@ class PlanningPairs(BackendPairs):
             return []
         return [
             Pair(r.messages, r.answer, "planning", problem.signature, r.messages[-1].content,
-                 {"step": "objects" if r.messages[-1].content == problem.text else "clause"}, r.request)
+                 {"step": r.request.step.removeprefix("planning.")}, r.request)
             for r in recorded
         ]
 
