@@ -27,6 +27,7 @@ def train_command(
     threads: int = typer.Option(1, help="Torch threads; results are bit-for-bit only at the same count."),
     max_steps: Optional[int] = typer.Option(None, help="Stop after this many steps of the full run's schedule (smoke runs, reproduction checks)."),
     device: str = typer.Option("cpu", help="cpu | cuda (where torch sees a GPU)."),
+    exemplars_by: str = typer.Option("problem", help="Record prompts with exemplars chosen per problem (as inference does) or per clause."),
     pairs_file: Optional[Path] = typer.Option(None, help="Train on these pairs (JSON lines from --save-pairs) instead of drawing them."),
     save_pairs_to: Optional[Path] = typer.Option(None, "--save-pairs", help="Also write the drawn pairs here (JSON lines)."),
     output: Optional[Path] = typer.Option(None, help="Output folder (default: nesy/adapters, which the embedded model loads)."),
@@ -42,6 +43,9 @@ def train_command(
 
     console = Console(stderr=True)
     formalism = [f.strip() for item in formalism for f in item.split(",") if f.strip()]
+    if exemplars_by not in ("problem", "clause"):
+        console.print(f"[red]error[/red]: --exemplars-by must be problem or clause, not {exemplars_by!r}")
+        raise typer.Exit(2)
     if method not in ("lora", "full"):
         console.print(f"[red]error[/red]: --method must be lora or full, not {method!r}")
         raise typer.Exit(2)
@@ -72,7 +76,7 @@ def train_command(
         with progress:
             given = load_pairs(pairs_file) if pairs_file else None
             res = run_training(formalism, cfg, n_pairs=pairs, output=out, suite=suite, pairs=given,
-                               progress=step, on_pairs=on_pairs)
+                               progress=step, on_pairs=on_pairs, exemplars_by=exemplars_by)
     except NesyError as e:
         console.print(f"[red]error[/red] ({e.kind}): {e}")
         raise typer.Exit(2)

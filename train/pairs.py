@@ -44,14 +44,20 @@ def available_sources(settings: Settings | None = None) -> dict[str, str]:
     return {**{name: "" for name in sources}, **problems}
 
 
-def make_pairs(formalisms: Sequence[str], n: int, seed: int, suite: str | None = None) -> list[Pair]:
-    """``n`` pairs split evenly over ``formalisms`` (seen compositions only), interleaved."""
+def make_pairs(formalisms: Sequence[str], n: int, seed: int, suite: str | None = None,
+               exemplars_by: str = "problem") -> list[Pair]:
+    """``n`` pairs split evenly over ``formalisms`` (seen compositions only), interleaved.
+
+    ``exemplars_by`` is the translation option the prompts are recorded with ("problem", the
+    default at inference, or "clause", how the shipped adapter's pairs were drawn).
+    """
     if not formalisms:
         raise ConfigError("no formalism given to draw training pairs from")
     per = [n // len(formalisms) + (1 if i < n % len(formalisms) else 0) for i in range(len(formalisms))]
     lists = []
     for i, (name, k) in enumerate(zip(formalisms, per)):
         src = get_source(name)
+        src.options = src.options.model_copy(update={"exemplars_by": exemplars_by})
         lists.append(src.pairs(suite or src.default_suite, k, seed + 1000 * i))
     out: list[Pair] = []
     for j in range(max((len(x) for x in lists), default=0)):

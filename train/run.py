@@ -66,13 +66,14 @@ def run_training(
     pairs: Sequence[Pair] | None = None,
     progress: ProgressFn | None = None,
     on_pairs: Any = None,
+    exemplars_by: str = "problem",
 ) -> RunOutput:
     from train.base_model import base_gguf, hf_base_dir, load_base, load_tokenizer
     from train.export import lora_from_full, lora_from_peft, write_gguf_lora, write_peft_dir
 
     t0 = time.perf_counter()
     if pairs is None:
-        pairs = make_pairs(list(formalisms), n_pairs, cfg.seed, suite)
+        pairs = make_pairs(list(formalisms), n_pairs, cfg.seed, suite, exemplars_by)
     pair_seconds = time.perf_counter() - t0
     if on_pairs is not None:
         on_pairs(pairs)
@@ -95,7 +96,9 @@ def run_training(
                f"--seed {cfg.seed}", f"--threads {cfg.threads}", f"--batch-size {cfg.batch_size}",
                f"--lr {cfg.learning_rate():g}", f"--device {cfg.device}"]
             + ([f"--max-steps {cfg.max_steps}"] if cfg.max_steps is not None else [])
+            + [f"--exemplars-by {exemplars_by}"]
         ),
+        "exemplars_by": exemplars_by,
         "config": cfg.model_dump(),
         "formalisms": list(formalisms),
         "suite": suite,

@@ -55,7 +55,9 @@ def test_embedded_default_loads_it_and_none_opts_out() -> None:
 def test_manifest_command_reproduces_the_pairs_and_first_steps(manifest) -> None:
     from train.base_model import hf_base_dir, load_base, load_tokenizer
 
-    pairs = make_pairs(manifest["formalisms"], manifest["pairs"], manifest["config"]["seed"], manifest["suite"])
+    # the prompts the adapter was trained on (its manifest says how they were recorded)
+    pairs = make_pairs(manifest["formalisms"], manifest["pairs"], manifest["config"]["seed"], manifest["suite"],
+                       manifest.get("exemplars_by", "problem"))
     assert pairs_digest(pairs) == manifest["pairs_sha256"]
     steps = 3
     cfg = TrainConfig(**{**manifest["config"], "max_steps": steps})

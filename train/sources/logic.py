@@ -20,6 +20,7 @@ from typing import Any
 
 from nesy.errors import NesyError
 from nesy.llm.base import LLMRequest
+from nesy.translate import split_clauses
 from nesy.types import Gold, Problem, Trace, TranslateOptions
 from train.grammar_check import request_admits
 from train.oracle import NoGold, OracleLLM
@@ -138,6 +139,11 @@ class LogicPairs(BackendPairs):
                 or normalize_answer(solution.answer, labels) != normalize_answer(g.answer, labels)
                 or not all(request_admits(r.request, r.answer) for r in recorded)):
             return []
+        if not csp:  # clauses run concurrently: put each problem's pairs in text order, form before formula
+            parts = ctx.data["parts"]
+            place = {s: i for i, s in enumerate([*split_clauses(parts.premises), parts.statement])}
+            step_order = {"declarations": 0, "form": 1, "formula": 2}
+            recorded.sort(key=lambda r: (place.get(r.messages[-1].content, -1), step_order[_step(r.request)]))
         return [Pair(r.messages, r.answer, "logic", g.signature, r.messages[-1].content, {"step": _step(r.request)},
                      r.request) for r in recorded]
 
