@@ -80,6 +80,10 @@ class StepResult(Generic[T]):
 Recorder = Callable[[Step[Any], LLMRequest | None, str], None]
 
 
+async def _nth(task: asyncio.Future[list[CandidateScore]], i: int) -> CandidateScore:
+    return (await asyncio.shield(task))[i]
+
+
 def rank_scores(scores: Sequence[CandidateScore], method: RankMethod,
                 empty: Sequence[CandidateScore] | None = None) -> list[float]:
     """One number per candidate, higher is likelier, by ``method``."""
@@ -101,7 +105,7 @@ class Engine:
     repairs: int = 0  # rounds used so far, over all steps
     dropped: list[Dropped] = field(default_factory=list)
     _sem: asyncio.Semaphore | None = None
-    _empty_cache: dict[tuple[Any, ...], asyncio.Future[list[CandidateScore]]] = field(default_factory=dict)
+    _empty_cache: dict[tuple[Any, ...], asyncio.Future[CandidateScore]] = field(default_factory=dict)
     _cannot_score: bool = False
 
     # -- one step ----------------------------------------------------------------------
@@ -200,12 +204,17 @@ class Engine:
         raise last
 
     async def _empty_scores(self, step: Step[Any]) -> list[CandidateScore]:
-        """The candidates' likelihood with the user's text emptied: what the prompt alone favours."""
+        """The candidates' likelihood with the user's text emptied: what the prompt alone favours.
+
+        Cached per (prompt, candidate) for the whole translation: clauses sharing a prompt prefix
+        share most candidates too, so each is scored once."""
         empty = (*step.messages[:-1], Message(role="user", content=""))
-        key = (empty, step.candidates)
-        if key not in self._empty_cache:  # a task, so steps asking at once share one call
-            self._empty_cache[key] = asyncio.ensure_future(self.llm.score(empty, step.candidates))
-        return await asyncio.shield(self._empty_cache[key])
+        missing = [c for c in dict.fromkeys(step.candidates) if (empty, c) not in self._empty_cache]
+        if missing:  # a task, so steps asking at once share one call
+            task = asyncio.ensure_future(self.llm.score(empty, missing))
+            for i, c in enumerate(missing):
+                self._empty_cache[(empty, c)] = asyncio.ensure_future(_nth(task, i))
+        return [await asyncio.shield(self._empty_cache[(empty, c)]) for c in step.candidates]
 
     def _order(self, values: list[float]) -> list[int]:
         """Candidates best first; at temperature > 0 the first is drawn from the softmax with the seed."""

@@ -25,7 +25,7 @@ from nesy.llm.base import BaseLLM, LLMRequest, Message
 from nesy.types import Trace, TranslateOptions
 from train.pairs import Pair, get_source
 
-__all__ = ["clause_exact", "end_to_end", "tokens_per_second", "main"]
+__all__ = ["clause_exact", "ranked_exact", "ranking_table", "end_to_end", "tokens_per_second", "main"]
 
 # the metric each backend's score() reports that means "the whole answer is right"
 E2E_METRIC = {"planning": "plan_valid", "logic": "accuracy", "kg": "hits@1"}
@@ -42,6 +42,44 @@ async def clause_exact(llm: BaseLLM, pairs: Sequence[Pair]) -> tuple[float, list
         else:
             misses.append({"clause": p.source, "want": p.target, "got": out})
     return hits / max(1, len(pairs)), misses
+
+
+async def ranked_exact(llm: BaseLLM, pairs: Sequence[Pair], method: str) -> tuple[float, int]:
+    """Share of the pairs with a finite choice whose target ranks first by ``method``
+    (sum | mean | calibrated); the step's recorded candidates, the step's own messages."""
+    from nesy.steps import rank_scores
+
+    hits = n = 0
+    for p in pairs:
+        cands = p.request.candidates if p.request is not None else ()
+        if not cands or p.target.strip() not in cands:
+            continue
+        scores = await llm.score(p.messages, cands)
+        empty = None
+        if method == "calibrated":
+            empty = await llm.score((*p.messages[:-1], Message(role="user", content="")), cands)
+        values = rank_scores(scores, method, empty)  # type: ignore[arg-type]
+        n += 1
+        hits += cands[max(range(len(cands)), key=values.__getitem__)] == p.target.strip()
+    return hits / max(1, n), n
+
+
+async def ranking_table(llm: BaseLLM, pairs: Sequence[Pair]) -> list[dict[str, Any]]:
+    """Per step: constrained greedy generation vs ranking by each method, on the same pairs
+    (those whose step has a finite choice containing the gold answer)."""
+    rows = []
+    for step in sorted({p.meta.get("step", "?") for p in pairs}):
+        ps = [p for p in pairs if p.meta.get("step") == step and p.request is not None
+              and p.target.strip() in p.request.candidates]
+        if not ps:
+            continue
+        gen, _ = await clause_exact(llm, ps)
+        row: dict[str, Any] = {"step": step, "pairs": len(ps), "generate": gen}
+        for method in ("sum", "mean", "calibrated"):
+            row[method], _ = await ranked_exact(llm, ps, method)
+        row["candidates_mean"] = sum(len(p.request.candidates) for p in ps) / len(ps)
+        rows.append(row)
+    return rows
 
 
 async def end_to_end(llm: BaseLLM, formalism: str, problems: Sequence[tuple[Any, Any, str]], timeout: float = 30.0,
@@ -85,6 +123,19 @@ async def _evaluate(args: argparse.Namespace) -> dict[str, Any]:
               for label in args.models}
     report: dict[str, Any] = {"adapter": str(adapter), "formalisms": {},
                               "adapter_bytes": adapter.stat().st_size if adapter and adapter.is_file() else None}
+    if args.ranking:
+        report["ranking"] = {}
+        for name in args.formalism:
+            src = get_source(name)
+            pairs = await asyncio.to_thread(src.held_out_pairs, src.default_suite, args.pairs, args.seed)
+            for label, llm in models.items():
+                rows = await ranking_table(llm, pairs)
+                report["ranking"][f"{name}/{label}"] = rows
+                for r in rows:
+                    print(f"{name:9} held_out {label:8} step {r['step']:13} n={r['pairs']:3} "
+                          f"(~{r['candidates_mean']:.0f} candidates)  generate {r['generate']:6.1%}  sum {r['sum']:6.1%}  "
+                          f"mean {r['mean']:6.1%}  calibrated {r['calibrated']:6.1%}", flush=True)
+        return report
     for name in args.formalism:
         src = get_source(name)
         # sources drive the backend's async translate() themselves: run them off this loop
@@ -148,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--models", nargs="+", default=["base", "adapter"], choices=["base", "adapter"],
                     help="which to run (greedy decoding: split runs give the same numbers)")
     ap.add_argument("--json", type=Path, help="also write the report here")
+    ap.add_argument("--ranking", action="store_true",
+                    help="only: per step, greedy constrained generation vs likelihood ranking on held-out pairs")
     args = ap.parse_args(argv)
     args.formalism = args.formalism or ["planning"]
     report = asyncio.run(_evaluate(args))
