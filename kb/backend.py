@@ -231,7 +231,7 @@ class KGBackend:
             messages = few_shot_messages(system, shots, user)
             constraint = Constraint(grammar=query_grammar(rels, linked or kg.entities, unions=True).gbnf())
             # the finite choice of a query structure over the named anchors and relations
-            candidates = tuple(structure_candidates(linked, [m.entity for m in rel_mentions]))
+            candidates = tuple(structure_candidates(linked, [m.entity for m in rel_mentions], question=question))
         engine = Engine(llm, options, trace)
         got = await engine.run(Step("kg.query", messages, parse, constraint=constraint, candidates=candidates,
                                     stop=("\n",),

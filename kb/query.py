@@ -502,17 +502,27 @@ SEEN_STRUCTURES = ("1p", "2p", "2i", "3i")
 HELD_OUT_STRUCTURES = tuple(s for s in STRUCTURES if s not in SEEN_STRUCTURES and s != "3p") + ("3p",)
 
 
+_NEGATION = re.compile(r"\b(not|without|never|no)\b|n't", re.IGNORECASE)
+_UNION = re.compile(r"\b(or|either)\b", re.IGNORECASE)
+
+
 def structure_candidates(anchors: Sequence[str], relations: Sequence[str],
-                         structures: Sequence[str] | None = None) -> dict[str, str]:
+                         structures: Sequence[str] | None = None, question: str | None = None) -> dict[str, str]:
     """Each query structure filled with the question's anchors and relations, in mention order.
 
     A structure qualifies when it has as many anchor slots and relation slots as the question
-    names; its slots ``s1``, ``s2``… and ``r1``, ``r2``… take the mentions in order. Returns
-    {canonical query text: structure}, the finite choice a model ranks by likelihood.
+    names; its slots ``s1``, ``s2``… and ``r1``, ``r2``… take the mentions in order. With the
+    ``question``, its words decide what likelihood cannot (measured: the 135M model ranks the
+    negation-free reading first and drops the "not"): as many negated atoms as negation words,
+    a union exactly when it says "or". Returns {canonical query text: structure}.
     """
+    negations = len(_NEGATION.findall(question)) if question is not None else None
+    union = bool(_UNION.search(question)) if question is not None else None
     out: dict[str, str] = {}
     for name in structures or STRUCTURES:
         template = STRUCTURES[name]
+        if negations is not None and (template.count("!") != negations or ("|" in template) != union):
+            continue
         s_slots = sorted(set(re.findall(r"\bs(\d)\b", template)))
         r_slots = sorted(set(re.findall(r"\br(\d)\(", template)))
         if len(s_slots) != len(anchors) or len(r_slots) != len(relations):

@@ -66,3 +66,8 @@ def test_kg_structure_candidates_fill_the_slots_in_mention_order() -> None:
     for text, structure in structure_candidates(["egypt"], ["embassy", "ngo", "treaties"]).items():
         assert parse_query(text).structure == structure
     assert structure_candidates([], ["embassy"]) == {}
+    # the question's words decide negation and union
+    asked = lambda q: set(structure_candidates(["egypt", "israel"], ["embassy", "ngo"], question=q).values())  # noqa: E731
+    assert asked("What does egypt embassy but israel does not ngo?") == {"2in"}
+    assert asked("What does egypt embassy or israel ngo?") == {"2u"}
+    assert asked("What do both egypt embassy and israel ngo?") == {"2i"}
