@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from typing import Literal
@@ -25,6 +26,8 @@ from nesy.settings import Settings
 from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
 __all__ = ["LogicBackend", "parse_any"]
+
+CONSISTENCY_TIMEOUT_S = 10.0  # checking a translation for contradictions, before the real solve
 
 _CUES = [
     (re.compile(r"\bQuestion:", re.I), 0.3),
@@ -99,7 +102,18 @@ class LogicBackend:
             return await translate_baseline(parts, llm, options, trace, parse)
         if options.mode != "ours":
             raise ConfigError(f"unknown translation mode {options.mode!r}: use 'ours' or 'baseline'")
-        return await translate_ours(parts, llm, options, trace, parse)
+        return await translate_ours(parts, llm, options, trace, parse, self._contradictions)
+
+    async def _contradictions(self, text: str) -> list[int]:
+        """The premises (1-based) in an unsat core when a translated program contradicts itself.
+
+        Z3 runs in the sandbox as for any solve, on a worker thread: translation is async."""
+        d = await asyncio.to_thread(decide_isolated, self.sandbox(), text, timeout=CONSISTENCY_TIMEOUT_S,
+                                    max_depth=self.settings.max_formula_depth)
+        if d.status != Status.UNSOLVABLE:
+            return []
+        names = d.certificate.get("unsat_core_names") or []
+        return [int(n[1:]) for n in names if re.fullmatch(r"p\d+", n)]
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float = 10.0) -> Solution:
         if not isinstance(f.parsed, Encoded):  # a text's errors are TranslationErrors here, not solver failures

@@ -21,7 +21,7 @@ from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declaration
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check
 from logic.problem import ProblemParts, content_words, name_candidates
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from nesy.errors import TranslationError
 from nesy.llm.base import BaseLLM, Constraint, Message
@@ -78,6 +78,8 @@ def _problem_text(parts: ProblemParts) -> str:
 
 
 Parse = Callable[[str], Formalization]  # the backend's parse of a whole program
+# premises (1-based) that contradict each other in a program, [] when consistent or undecided
+Contradictions = Callable[[str], Awaitable[list[int]]]
 
 
 async def translate_baseline(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace,
@@ -145,16 +147,16 @@ def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
 
 
 async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOptions, trace: Trace,
-                         parse: Parse) -> Formalization:
+                         parse: Parse, contradictions: Contradictions | None = None) -> Formalization:
     engine = Engine(llm, options, trace)
     if parts.format == "csp":
         text = await _ours_csp(parts, engine)
     else:
-        text = await _ours_fol(parts, engine)
+        text = await _ours_fol(parts, engine, contradictions)
     return parse(text).model_copy(update={"repairs": engine.repairs, "dropped": list(engine.dropped)})
 
 
-async def _ours_fol(parts: ProblemParts, engine: Engine) -> str:
+async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contradictions | None = None) -> str:
     options = engine.options
     sentences = split_clauses(parts.premises)
     whole = parts.premises + " " + parts.statement
@@ -224,20 +226,45 @@ async def _ours_fol(parts: ProblemParts, engine: Engine) -> str:
     got = await engine.gather([engine.run(steps[i][0]) if targets[i][1] == "conclusion"
                                else engine.optional(steps[i][0]) for i in order])
     by_index = dict(zip(order, got))
-    done = [None if by_index[i] is None else (by_index[i].value, steps[i][1]) for i in range(len(targets))]
-    lines: list[str] = []
-    used_preds: dict[str, int] = {}
-    for (sentence, role), got in zip(targets, done):
-        if got is None:
-            continue
-        formula, local_preds = got
-        for p, a in local_preds.items():
-            if p not in used_preds and re.search(rf"\b{p}\(", formula):
-                used_preds[p] = a
-        lines.append(f"{role}: {formula}  # {sentence}")
-    # declarations: the model's, then the new names the formulas use
-    decl = _decl_text({**preds, **{p: a for p, a in used_preds.items() if p not in preds}}, consts)
-    return decl + "\n" + "\n".join(lines) + "\n"
+
+    def program() -> tuple[str, list[int]]:
+        """The program text, and which target each of its premises came from (in order)."""
+        lines: list[str] = []
+        used_preds: dict[str, int] = {}
+        premise_of: list[int] = []
+        for i, (sentence, role) in enumerate(targets):
+            if by_index[i] is None:
+                continue
+            formula, local_preds = by_index[i].value, steps[i][1]
+            for p, a in local_preds.items():
+                if p not in used_preds and re.search(rf"\b{p}\(", formula):
+                    used_preds[p] = a
+            lines.append(f"{role}: {formula}  # {sentence}")
+            if role == "premise":
+                premise_of.append(i)
+        # declarations: the model's, then the new names the formulas use
+        head = _decl_text({**preds, **{p: a for p, a in used_preds.items() if p not in preds}}, consts)
+        return head + "\n" + "\n".join(lines) + "\n", premise_of
+
+    text, premise_of = program()
+    # 4. premises that contradict each other are a translation error, not an answer: the least
+    # certain premise of the unsat core is translated again, a bounded number of times
+    for _ in range(options.repairs if contradictions is not None else 0):
+        core = [premise_of[k - 1] for k in await contradictions(text) if 0 < k <= len(premise_of)]
+        if not core:
+            break
+        said = "; ".join(targets[i][0] for i in core)
+        error = TranslationError(f"these premises contradict each other: {said}", stage="lint")
+        # a generated premise is asked again with the message (a right one comes back unchanged);
+        # of ranked ones, only the least certain takes its next candidate
+        ranked = [i for i in core if by_index[i].method == "rank"]
+        again = [i for i in core if by_index[i].method != "rank"]
+        if ranked:
+            again.append(min(ranked, key=lambda i: by_index[i].margin or 0.0))
+        redone = await engine.gather([engine.rerun(steps[i][0], by_index[i], error) for i in again])
+        by_index.update(zip(again, redone))
+        text, premise_of = program()
+    return text
 
 
 def _form_of(formula: str) -> str:

@@ -74,6 +74,7 @@ class StepResult(Generic[T]):
     text: str
     repairs: int
     method: Literal["generate", "rank"] = "generate"
+    margin: float | None = None  # a ranked choice: how far its score is ahead of the next candidate
 
 
 # (step, request sent or None for a ranked choice, the text the engine took)
@@ -141,6 +142,25 @@ class Engine:
             self.dropped.append(Dropped(step=step.name, source=step.source, error=str(e)))
             return None
 
+    async def rerun(self, step: Step[T], previous: StepResult[T], error: TranslationError) -> StepResult[T] | None:
+        """Translate ``step`` again because a later check rejected ``previous`` (e.g. premises that
+        contradict each other): a ranked step takes its next candidate, a generated one gets the
+        error as a repair round. None when nothing else is left (recorded as dropped)."""
+        if previous.method == "rank":
+            rest = tuple(c for c in step.candidates if c != previous.text)
+            again = Step(step.name, step.messages, step.parse, step.constraint, rest, step.max_tokens, step.stop,
+                         f"{step.stage_name}.recheck", step.source)
+            if not rest:
+                self.dropped.append(Dropped(step=step.name, source=step.source, error=str(error)))
+                return None
+        else:
+            msgs = (*step.messages, Message(role="assistant", content=previous.text),
+                    Message(role="user", content=repair_message(error)))
+            again = Step(step.name, msgs, step.parse, step.constraint, (), step.max_tokens, step.stop,
+                         f"{step.stage_name}.recheck", step.source)
+        self.repairs += 1
+        return await self.optional(again)
+
     async def gather(self, work: Sequence[Awaitable[R]]) -> list[R]:
         """Independent pieces of work (e.g. one coroutine per clause), concurrently, in order."""
         return list(await asyncio.gather(*work))
@@ -198,7 +218,9 @@ class Engine:
                 rec.output["chosen"] = text
                 if self.recorder is not None:
                     self.recorder(step, None, text)
-                return StepResult(step.name, value, text, tried, method="rank")
+                rest = [values[j] for j in order if j != i]
+                margin = values[i] - max(rest) if rest else math.inf
+                return StepResult(step.name, value, text, tried, method="rank", margin=margin)
             rec.output["error"] = str(last)
         assert last is not None
         raise last

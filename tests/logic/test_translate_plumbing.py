@@ -112,3 +112,35 @@ async def test_each_clause_grammar_holds_the_sentence_words_even_undeclared() ->
     assert forms == [("fact", "other"), ("rule", "other"), ("fact", "other")]  # what the words allow
     assert "pred Luminous/1" in f.text
     assert backend.solve(f, ctx, timeout=5).answer == "True"
+
+
+async def test_premises_that_contradict_each_other_are_translated_again() -> None:
+    """An inconsistent translation is a translation error: the unsat core's sentences go back
+    to the model with the contradiction as the message (real Z3 finds the core)."""
+    backend = LogicBackend()
+    text = "Tom is a cat. Every cat is red. Tom is blue. Question: Is Tom red?"
+    ctx = backend.context(Problem(text=text))
+
+    def reply(req) -> str:
+        c = req.constraint
+        last = req.messages[-1].content
+        if c is not None and c.choices:
+            return "rule" if last.startswith("Every") else "fact"
+        if c is not None and c.grammar and "decl ::=" in c.grammar:
+            return "const Tom\npred Cat/1\npred Red/1\npred Blue/1\n"
+        first = {"Tom is a cat.": "Cat(Tom)", "Every cat is red.": "forall x. Cat(x) -> Red(x)",
+                 "Tom is blue.": "not Red(Tom)"}
+        if "contradict each other" in last:  # asked again: the wrong reading is repaired, right ones kept
+            sentence = req.messages[-3].content
+            return "Blue(Tom)" if sentence == "Tom is blue." else first[sentence]
+        return first.get(last, "Red(Tom)")
+
+    llm = ScriptedLLM(reply)
+    trace = Trace()
+    f = await backend.translate(ctx, llm, TranslateOptions(mode="ours", repairs=2), trace)
+    assert "premise: Blue(Tom)  # Tom is blue." in f.text and "not Red(Tom)" not in f.text
+    repairs = [r for r in llm.requests if "contradict each other" in r.messages[-1].content]
+    assert {r.messages[-3].content for r in repairs} == {"Tom is a cat.", "Every cat is red.", "Tom is blue."}
+    assert "Tom is a cat." in repairs[0].messages[-1].content and "Tom is blue." in repairs[0].messages[-1].content
+    assert any(s.name.endswith(".recheck") for s in trace.stages)
+    assert backend.solve(f, ctx, timeout=10).answer == "True"

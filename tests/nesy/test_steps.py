@@ -138,3 +138,23 @@ async def test_an_optional_step_that_fails_is_recorded_as_dropped() -> None:
     assert await engine.optional(_step("Max is red.", parse=parse)) is None
     assert [(d.step, d.source) for d in engine.dropped] == [("toy.form", "Max is red.")]
     assert "cannot read" in engine.dropped[0].error and engine.repairs == 1
+
+
+async def test_a_rejected_choice_is_redone_with_the_next_candidate_or_the_message() -> None:
+    engine = Engine(ScoringLLM(TABLE), TranslateOptions(rank="sum"), Trace())
+    step = _step("Max is red.")
+    first = await engine.run(step)
+    assert first.value == "rule" and first.margin == pytest.approx(0.5)
+    again = await engine.rerun(step, first, TranslationError("premises contradict each other"))
+    assert again.value == "fact"  # the next candidate
+    assert await engine.rerun(step, again.__class__(step.name, "fact", "fact", 0, "rank"),
+                              TranslationError("x")) is not None  # "rule" is still left
+    only = _step("Max is red.", candidates=("fact",))
+    got = await engine.run(only)
+    assert await engine.rerun(only, got, TranslationError("contradiction")) is None
+    assert engine.dropped[-1].error == "contradiction"
+    llm = ScriptedLLM(["fact", "rule"])
+    gen = Engine(llm, TranslateOptions(rank="off"), Trace())
+    first = await gen.run(step)
+    again = await gen.rerun(step, first, TranslationError("premises contradict each other"))
+    assert again.value == "rule" and "contradict each other" in llm.requests[-1].messages[-1].content
