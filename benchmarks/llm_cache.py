@@ -112,20 +112,23 @@ class CachedLLM(BaseLLM):
         return self.inner.can_score()
 
     async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
-        """Scores are deterministic: cached by (model, messages, candidates), no repeat counter."""
-        blob = json.dumps({"model": self.model, "messages": [m.model_dump() for m in messages],
-                           "candidates": list(candidates)}, sort_keys=True)
-        key = hashlib.sha256(blob.encode()).hexdigest()
-        hit = await asyncio.to_thread(self.cache.get_scores, key)
-        if hit is not None:
+        """Scores are deterministic: cached per (model, messages, candidate), no repeat counter, so a
+        replay hits whatever subset of candidates a step asks for (concurrent steps ask in any order)."""
+        prefix = json.dumps({"model": self.model, "messages": [m.model_dump() for m in messages]}, sort_keys=True)
+        keys = [hashlib.sha256(f"{prefix}\0{c}".encode()).hexdigest() for c in candidates]
+        found = [await asyncio.to_thread(self.cache.get_scores, k) for k in keys]
+        missing = [i for i, f in enumerate(found) if f is None]
+        if missing:
+            fresh = await self.inner.score(messages, [candidates[i] for i in missing])
+            for i, score in zip(missing, fresh):
+                found[i] = [score]
+                await asyncio.to_thread(self.cache.put_scores, keys[i], [score])
+            self.stats["calls"] += 1
+            self.item_stats["calls"] += 1
+        else:
             self.stats["hits"] += 1
             self.item_stats["hits"] += 1
-            return hit
-        out = await self.inner.score(messages, candidates)
-        self.stats["calls"] += 1
-        self.item_stats["calls"] += 1
-        await asyncio.to_thread(self.cache.put_scores, key, out)
-        return out
+        return [f[0] for f in found if f is not None]
 
     async def aclose(self) -> None:
         if not self.scope_id:

@@ -19,6 +19,7 @@ every switch means the same in every formalism:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -75,6 +76,7 @@ class StepResult(Generic[T]):
     repairs: int
     method: Literal["generate", "rank"] = "generate"
     margin: float | None = None  # a ranked choice: how far its score is ahead of the next candidate
+    excluded: tuple[str, ...] = ()  # candidates later checks rejected before this one (see Engine.rerun)
 
 
 # (step, request sent or None for a ranked choice, the text the engine took)
@@ -146,8 +148,9 @@ class Engine:
         """Translate ``step`` again because a later check rejected ``previous`` (e.g. premises that
         contradict each other): a ranked step takes its next candidate, a generated one gets the
         error as a repair round. None when nothing else is left (recorded as dropped)."""
+        excluded = (*previous.excluded, previous.text)
         if previous.method == "rank":
-            rest = tuple(c for c in step.candidates if c != previous.text)
+            rest = tuple(c for c in step.candidates if c not in excluded)
             again = Step(step.name, step.messages, step.parse, step.constraint, rest, step.max_tokens, step.stop,
                          f"{step.stage_name}.recheck", step.source)
             if not rest:
@@ -159,7 +162,8 @@ class Engine:
             again = Step(step.name, msgs, step.parse, step.constraint, (), step.max_tokens, step.stop,
                          f"{step.stage_name}.recheck", step.source)
         self.repairs += 1
-        return await self.optional(again)
+        got = await self.optional(again)
+        return None if got is None else dataclasses.replace(got, excluded=excluded)
 
     async def gather(self, work: Sequence[Awaitable[R]]) -> list[R]:
         """Independent pieces of work (e.g. one coroutine per clause), concurrently, in order."""

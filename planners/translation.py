@@ -261,6 +261,18 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
     steps = [clause_step(i, c) for i, c in enumerate(split_clauses(task.text), 1)]
     results = await engine.gather([engine.optional(st) for st in steps])
     init, goal = await _merge(engine, steps, results, rules)
+    for _ in range(options.repairs):
+        if not goal or not set(goal) <= set(init):
+            break
+        # a goal that already holds is a translation error: the goal sentences are translated again
+        error = TranslationError("the goal already holds in the initial state: state what should be different "
+                                 "at the end", symbol=fact_str(sorted(goal)[0]), stage="lint")
+        again = [i for i, r in enumerate(results) if r is not None and r.value[0] == "goal"]
+        redone = await engine.gather([engine.rerun(steps[i], results[i], error) for i in again])
+        for i, r in zip(again, redone):
+            results[i] = r
+        init, goal = await _merge(engine, steps, results, rules)
+    engine.dropped[:] = list(dict.fromkeys(engine.dropped))  # a clause merged twice is recorded once
     notes = [f"sentence dropped ({d.source!r}): {d.error}" for d in engine.dropped]
     with stage(trace, "translate.assemble", {"init": len(init), "goal": len(goal)}) as rec:
         if not goal:

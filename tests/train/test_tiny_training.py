@@ -18,8 +18,12 @@ from train.trainer import TrainConfig  # noqa: E402
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    # 4 pairs whose answer is a fact (not 'none'), seen 4 times each: enough to memorize
-    pairs = [p for p in make_pairs(["planning"], 40, seed=5) if p.target != "none" and p.meta["step"] == "clause"][:4]
+    # 4 pairs whose answer is a fact (not 'none'), seen 4 times each: enough to memorize. This
+    # checks the export path, so the prompts are the per-clause ones (exemplars picked per
+    # sentence): per-problem prompts differ only in the last sentence, and 8 steps of rank 4
+    # then mix two pairs up.
+    pairs = [p for p in make_pairs(["planning"], 40, seed=5, exemplars_by="clause")
+             if p.target != "none" and p.meta["step"] == "clause"][:4]
     assert len(pairs) == 4
     cfg = TrainConfig(rank=4, alpha=8, lr=5e-3, batch_size=2, epochs=4, seed=1, warmup=0.0)
     out = tmp_path_factory.mktemp("adapter")
