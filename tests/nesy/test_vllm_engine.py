@@ -26,6 +26,6 @@ def test_vllm_engine_in_process_with_a_grammar() -> None:
         [python, str(ROOT / "tests" / "nesy" / "vllm_engine_check.py"), model],
         env=env, capture_output=True, text=True, timeout=600,
     )
-    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.returncode == 0, out.stdout[-1000:] + out.stderr[-3000:]
     assert "RESULT '(on " in out.stdout, out.stdout[-2000:]
     assert "SCORES [('Paris'" in out.stdout, out.stdout[-2000:]  # likelihood ranking, in-process
