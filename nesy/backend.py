@@ -3,8 +3,9 @@
 Backends are found through the ``nesy.backends`` entry-point group, so ``nesy`` never
 imports a formalism package by name. The object behind an entry point is built with the
 ``Settings`` and provides the backend itself and, optionally, its benchmark suites
-(``suites()``) and its training-pair source (``pair_source()``): ``benchmarks`` and
-``train`` find those through ``Registry.provide`` instead of tables of module names.
+(``suites()``), its training-pair source (``pair_source()``) and what it has installed
+(``inventory()``, for ``nesy backends``): ``benchmarks``, ``train`` and the CLI find those
+through ``Registry.provide`` instead of tables of module names.
 """
 
 from __future__ import annotations
@@ -86,6 +87,11 @@ class Backend(Protocol):
         Raises ConfigError or ImportError when the training dependencies (or the source
         itself) are missing; ``train`` reports that reason.
         """
+
+    def inventory(self) -> dict[str, list[dict[str, Any]]]:
+        """Optional: what this backend has, for ``nesy backends``: sections (``engines``, ``domains``,
+        ``kgs``, ``datasets``) of items ``{"name", "available", "detail", ...}``, where ``detail``
+        says why an item is unavailable. Cheap: it loads no model, trains and starts nothing."""
 
 
 @dataclass(frozen=True)

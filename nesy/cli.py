@@ -141,18 +141,110 @@ def generate(
 
 
 @app.command()
-def backends(as_json: bool = typer.Option(False, "--json")) -> None:
-    """List the formalism backends, and why any of them is unavailable."""
-    from nesy.backend import load_backends
+def backends(
+    llm: Optional[str] = typer.Option(None, help="Describe this LLM spec instead of NESY_LLM's (embedded | URL)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """What would be used: the LLM, each backend's engines, bundled domains and KGs, datasets.
 
-    reg = load_backends()
-    rows = [{"name": i.name, "available": i.available, "reason": i.reason, "target": i.target} for i in reg.info]
-    if as_json:
-        print(json.dumps(rows, indent=2))
+    The LLM is described from the settings and the files (model, adapter and its hash against
+    its manifest) without loading it; each engine is available or says why not.
+    """
+    from nesy.cli_formal import settings_for_cli
+    from nesy.inventory import render, report
+
+    try:
+        rep = report(settings_for_cli(), llm)
+    except NesyError as e:
+        _fail(e)
         return
-    for r in rows:
-        mark = "ok " if r["available"] else "n/a"
-        print(f"{mark} {r['name']:<9} {r['reason']}")
+    if as_json:
+        print(json.dumps(rep, indent=2, default=str))
+        return
+    for line in render(rep):
+        print(line)
+
+
+# -- formal input: no LLM; the path the HTTP formal endpoints take (Reasoner.asolve_formal) --
+
+
+@app.command()
+def plan(
+    domain: str = typer.Argument(..., help="DOMAIN.pddl, or a bundled domain's name (blocksworld, gripper, logistics)."),
+    problem: str = typer.Argument(..., help="PROBLEM.pddl, or - for standard input."),
+    engine: Optional[str] = typer.Option(None, help="auto, fd-opt, fd-sat, pyperplan, pyperplan-opt, enhsp… (`nesy backends`)."),
+    timeout: Optional[float] = typer.Option(None, callback=_positive, help="Planner time limit in seconds (capped by NESY_MAX_TIMEOUT)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON (the HTTP API's shape)."),
+) -> None:
+    """Solve a PDDL problem with a real planner and validate the plan.
+
+    Exit code 0: a validated plan; 1: no plan (unsolvable, timeout, planner failure); 2: bad
+    input or configuration (a parse error with its line and column, an unknown domain or engine).
+    """
+    from nesy.cli_formal import read_source, run_formal, settings_for_cli, fail
+
+    try:
+        settings = settings_for_cli()
+        prob = read_source(problem, "problem")
+        sources = {"problem": prob}
+        if Path(domain).is_file() or domain.endswith(".pddl") or "/" in domain:
+            sources["domain"] = read_source(domain, "domain")
+            context: dict[str, str] = {"domain_pddl": sources["domain"].text}
+        else:
+            context = {"domain": domain}
+    except NesyError as e:
+        raise typer.Exit(fail(e, console, as_json=as_json))
+    if engine is not None:
+        context["engine"] = engine
+    raise typer.Exit(run_formal("planning", prob, context, settings=settings, timeout=timeout, as_json=as_json,
+                                console=console, sources=sources))
+
+
+@app.command()
+def prove(
+    program: str = typer.Argument(..., help="A program file, or - for standard input."),
+    timeout: Optional[float] = typer.Option(None, callback=_positive, help="Z3 time limit in seconds (capped by NESY_MAX_TIMEOUT)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON (the HTTP API's shape)."),
+) -> None:
+    """Decide a logic program with Z3 (FOL lines, the constraint form or SMT-LIB2).
+
+    The language is detected. Exit code 0: decided (True, False, Unknown; sat / unsat); 1: no
+    answer (timeout, Z3's unknown); 2: bad input (a parse error with its line and column).
+    """
+    from nesy.cli_formal import read_source, run_formal, settings_for_cli, fail
+
+    try:
+        settings = settings_for_cli()
+        src = read_source(program, "program")
+    except NesyError as e:
+        raise typer.Exit(fail(e, console, as_json=as_json))
+    raise typer.Exit(run_formal("logic", src, {}, settings=settings, timeout=timeout, as_json=as_json,
+                                console=console, sources={"program": src}))
+
+
+@app.command()
+def query(
+    text: str = typer.Argument(..., help="An EFO-1 query, e.g. 'militaryalliance(netherlands, f)' (- reads standard input)."),
+    kb: str = typer.Option(..., help="A bundled knowledge graph: nations, kinships, umls."),
+    top_k: int = typer.Option(10, min=1, help="How many ranked answers (capped by NESY_MAX_TOP_K)."),
+    timeout: Optional[float] = typer.Option(None, callback=_positive, help="Time limit in seconds (capped by NESY_MAX_TIMEOUT)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON (the HTTP API's shape)."),
+) -> None:
+    """Answer an EFO-1 query over a bundled KG: ranked answers with their supporting edges.
+
+    Exit code 0: answered; 1: no answer (timeout); 2: bad input (a parse error with its column,
+    an unknown KB or relation).
+    """
+    from nesy.cli_formal import Source, read_source, run_formal, settings_for_cli, fail
+
+    try:
+        settings = settings_for_cli()
+        src = read_source(text, "query") if text == "-" else Source("the query", text)
+    except NesyError as e:
+        raise typer.Exit(fail(e, console, as_json=as_json))
+    k = min(top_k, settings.max_top_k)
+    raise typer.Exit(run_formal("kg", src, {"kb": kb, "top_k": k}, settings=settings, timeout=timeout,
+                                as_json=as_json, console=console, sources={"query": src}, top_k=k))
 
 
 def _register_subcommands() -> None:
