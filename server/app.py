@@ -20,6 +20,7 @@ from server.errors import install_error_handlers
 from server.jobs import JobRunner, JobStore
 from server.metrics import Metrics
 from server.middleware import APIKeyMiddleware, ConcurrencyLimitMiddleware, MetricsMiddleware, RequestBodyMiddleware
+from server.playground.router import router as playground_router
 from server.routers import formal, jobs, meta, solve
 from server.state import AppState
 
@@ -59,7 +60,7 @@ def build_app(settings: Settings, *, reasoner: Reasoner | None = None, job_worke
     )
     app.state.nesy = state
     install_error_handlers(app)
-    for router in (solve.router, formal.router, jobs.router, meta.router):
+    for router in (solve.router, formal.router, jobs.router, meta.router, playground_router):
         app.include_router(router)
     # Added innermost first: concurrency → body → API keys → metrics (outermost, counts refusals too).
     # The body is read before the slot is taken, so slow clients never hold one.

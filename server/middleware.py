@@ -17,6 +17,7 @@ from typing import Any
 
 from server.errors import error_response
 from server.metrics import Metrics
+from server.playground import PUBLIC_PATHS
 
 __all__ = ["MetricsMiddleware", "APIKeyMiddleware", "ConcurrencyLimitMiddleware", "RequestBodyMiddleware"]
 
@@ -26,8 +27,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Probes and metrics stay reachable under load and without a key (orchestrators poll them).
-OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+# Probes and metrics stay reachable under load and without a key (orchestrators poll them);
+# so do the playground's pages and assets, which hold no data (their data calls need the key).
+OPEN_PATHS = frozenset({"/healthz", "/readyz"}) | PUBLIC_PATHS
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # The connection cannot be reused after a refusal that leaves the body unread.
 _CLOSE = {"Connection": "close"}
