@@ -18,7 +18,7 @@ from nesy.types import Gold, Problem
 from planners.domains import bundled_domain
 from planners.generators import GOAL_COMBOS, MAX_SEEN_OBJECTS, SEEN_GOALS, GeneratedProblem, generate, optimal_lengths
 
-__all__ = ["SUITES", "generated_suite", "load_llmp"]
+__all__ = ["SUITES", "generated_suite", "load_llmp", "unseen_suite"]
 
 
 def _plan_items(domain: str, size: int, seed: int) -> list[tuple[GeneratedProblem, str]]:
@@ -113,10 +113,49 @@ def _factory(domains: list[str]) -> SuiteFactory:
     return make
 
 
+def unseen_suite(size: int = 2, seed: int = 0, cache_dir: Path | None = None) -> Suite:
+    """Seen domains (the bundled ones, with their exemplars) vs unseen domains (eight domains from
+    pddlgym's files, each given only as a domain file plus one hand-written example pair).
+
+    ``size`` problems per domain; ``seed`` draws them (tune on one seed, report on another).
+    Items interleave unseen and seen domains, so ``--limit 3`` runs both splits.
+    """
+    from planners.unseen_gen import UNSEEN_DIR, UNSEEN_DOMAINS, generate_unseen
+
+    unseen: list[Item] = []
+    for i in range(size):
+        for d in UNSEEN_DOMAINS:
+            folder = UNSEEN_DIR / d
+            p = generate_unseen(d, seed, i)
+            context = {"domain_pddl": (folder / "domain.pddl").read_text(),
+                       "example_nl": (folder / "p_example.nl").read_text(),
+                       "example_pddl": (folder / "p_example.pddl").read_text()}
+            unseen.append(Item(id=f"unseen-{p.name}", problem=Problem(text=p.text, kind="planning", context=context,
+                                                                        id=f"unseen-{p.name}"),
+                               gold=Gold(formal=p.pddl, extra={"domain": d}), signature=f"unseen:{d}",
+                               split="held_out", meta={"style": p.style, "objects": len(p.objects)}))
+    seen = [it.model_copy(update={"split": "seen", "signature": f"seen:{it.gold.extra['domain']}"})
+            for it in generated_suite(["blocksworld", "gripper", "logistics"], size=size, seed=seed,
+                                      cache_dir=cache_dir).items]
+    # shortest texts first within each round, and a seen item after every two unseen ones:
+    # ``--limit 3`` runs both splits on the smallest problems
+    unseen = sorted(unseen, key=lambda it: (int(it.id.rsplit("-", 1)[1]), len(it.problem.text)))
+    seen = sorted(seen, key=lambda it: (int(it.id.rsplit("-", 1)[1]), len(it.problem.text)))
+    items: list[Item] = []
+    while unseen or seen:
+        items += unseen[:1] + seen[:1] + unseen[1:2]
+        unseen, seen = unseen[2:], seen[1:]
+    return Suite(name="unseen", kind="planning", items=items,
+                 seen=sorted({i.signature for i in items if i.split == "seen"}),
+                 held_out=sorted({i.signature for i in items if i.split == "held_out"}),
+                 description=f"bundled (seen) vs unseen planning domains, {size} per domain, seed {seed}")
+
+
 SUITES: dict[str, SuiteFactory] = {
     "planning": _factory(["blocksworld", "gripper", "logistics"]),
     "blocksworld": _factory(["blocksworld"]),
     "gripper": _factory(["gripper"]),
     "logistics": _factory(["logistics"]),
+    "unseen": unseen_suite,
     "llmp": lambda path, size=None, seed=0, **kw: load_llmp(path, limit=size, **kw),
 }

@@ -23,12 +23,16 @@ from nesy.tracing import stage
 from nesy.translate import Exemplar, few_shot_messages, select_exemplars, split_clauses
 from nesy.types import Dropped, Formalization, Trace, TranslateOptions
 
+from planners.alignment import (example_exemplars, mentioned, object_exemplar, predicate_hit, read_example, sections,
+                                words)
 from planners.domains import BundledDomain
-from planners.grammar import clause_grammar, objects_grammar
+from planners.grammar import clause_grammar
+from planners.naming import Naming, evidence_objects, learn_naming, ordered_objects_grammar
 from planners.lint import check_contradictions, check_fact, check_goal_not_true
 from planners.pddl import DomainModel, Fact, fact_str, parse_fact, write_problem
 
-__all__ = ["PlanningTask", "translate_baseline", "translate_ours", "extract_problem_pddl", "candidate_names", "parse_objects", "parse_clause"]
+__all__ = ["PlanningTask", "translate_baseline", "translate_ours", "extract_problem_pddl", "candidate_names", "parse_objects",
+           "parse_clause", "fact_candidates", "objects_step", "object_type_step"]
 
 _STOP = set(
     """a an the is are be was were of on in at to from and or with by for as it its this that these those there
@@ -158,25 +162,71 @@ def _describe(domain: DomainModel, objects: dict[str, str]) -> str:
     )
 
 
-def objects_step(task: PlanningTask, options: TranslateOptions) -> Step[dict[str, str]]:
-    cands = candidate_names(task.text, task.domain)
-    exemplars = select_exemplars(task.text, task.object_pool, min(options.exemplars, 2))
+def objects_step(task: PlanningTask, options: TranslateOptions, names: list[str] | None = None) -> Step[dict[str, str]]:
+    """Names (from words of the text) grouped by type; the grammar lists each name and each type
+    at most once, in a fixed order, so the list cannot repeat or loop."""
+    cands = candidate_names(task.text, task.domain) if names is None else names
+    pool = task.object_pool or object_exemplar(task.example_nl, task.example_pddl)
+    exemplars = select_exemplars(task.text, pool, min(options.exemplars, 2))
     system = (
         "List the objects of the planning problem, grouped by type, like 'b1 b2 - block'. "
         f"Types: {', '.join(task.domain.leaf_types)}."
     )
     return Step("planning.objects", few_shot_messages(system, exemplars, task.text),
                 lambda out: parse_objects(out, task.domain),
-                constraint=Constraint(grammar=objects_grammar(task.domain, cands)),
+                constraint=Constraint(grammar=ordered_objects_grammar(task.domain.leaf_types, cands)),
                 max_tokens=min(options.max_tokens, 160), source=task.text)
 
 
+def object_type_step(task: PlanningTask, name: str, options: TranslateOptions) -> Step[str]:
+    """The type of one object, chosen among the domain's leaf types (ranked where the provider
+    scores), shown the sentences that mention it; the example's objects are the exemplars."""
+    types = task.domain.leaf_types
+    shots: list[Exemplar] = []
+    if task.example_nl and task.example_pddl:
+        ex = read_example(task.example_pddl)
+        for o, t in list(ex.objects.items())[: max(options.exemplars, 1) * 2]:
+            said = [c for c in split_clauses(task.example_nl) if o in words(c)][:1]
+            if said and t in types:
+                shots.append(Exemplar(f"{said[0]}\nObject: {o}", t))
+    said = [c for c in split_clauses(task.text) if name in words(c)][:2]
+
+    def parse(out: str) -> str:
+        t = out.strip().lower()
+        if t not in types:
+            raise TranslationError(f"unknown type {t!r}; the domain has: {', '.join(types)}", symbol=t)
+        return t
+
+    system = f"Give the type of the object. Types: {', '.join(types)}."
+    return Step("planning.object_type", few_shot_messages(system, shots, " ".join(said) + f"\nObject: {name}"),
+                parse, constraint=Constraint(grammar="root ::= " + " | ".join(f'"{t}"' for t in types) + "\n"),
+                candidates=tuple(types), max_tokens=8, label=f"translate.object_type.{name}", source=name)
+
+
 async def _find_objects(task: PlanningTask, engine: Engine) -> dict[str, str]:
-    objects = (await engine.run(objects_step(task, engine.options))).value
-    # "block a", "truck t1": a name right after a type name is an object of that type, whatever
-    # the model listed (small models stop after the first name).
+    """Objects with evidence first (the example's naming, counts, "<type> <name>", ``crate0``),
+    the model only for the rest; every object the model names gets its own type choice."""
+    naming = learn_naming(task.example_nl, task.example_pddl) if task.example_pddl else Naming()
+    known = evidence_objects(task.text, naming, task.domain)
     for typ, name in typed_mentions(task.text, task.domain):
-        objects.setdefault(name, typ)
+        known.setdefault(name, typ)
+    if task.bundled is None and known:
+        # a domain seen only as a file: the example's naming found objects; other words of the
+        # text are objects only if they look like names (digits), and the model types them
+        found = {w: "" for w in candidate_names(task.text, task.domain) if w not in known and any(c.isdigit() for c in w)}
+    else:
+        got = await engine.optional(objects_step(task, engine.options))
+        found = {} if got is None else {n: t for n, t in got.value.items() if n not in known}
+    if found and task.bundled is None and len(task.domain.leaf_types) > 1:
+        # one choice per object: a list's single " - type" no longer types every object
+        steps = [object_type_step(task, n, engine.options) for n in found]
+        for n, r in zip(found, await engine.gather([engine.optional(st) for st in steps])):
+            if r is not None:
+                found[n] = r.value
+    found = {n: t or task.domain.leaf_types[0] for n, t in found.items()}
+    objects = {**known, **found}
+    if not objects:
+        raise TranslationError("no objects found", symbol="", stage="translate")
     return objects
 
 
@@ -207,28 +257,46 @@ def clause_section(clause: str) -> str:
     return "goal" if _GOAL_CUE.search(clause) else "init"
 
 
-MAX_RANKED = 64  # candidates per sentence; past that the sentence is generated under its grammar
+MAX_RANKED = 64  # single facts per sentence; past that the sentence is generated under its grammar
+MAX_SETS = 32  # fact sets added to a sentence's candidates
 
 
-def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dict[str, str]) -> tuple[str, ...]:
-    """Every single fact over the objects the sentence names, as ``<section>: (fact)``, plus ``none``.
+def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dict[str, str],
+                    named: list[str] | None = None) -> tuple[str, ...]:
+    """``<section>: (fact)`` for every single fact over the objects the sentence names, then fact
+    SETS for a sentence that states several things, then ``none``.
 
-    Only for a sentence that states one thing (no "and", no list); empty otherwise, or when the
-    choice is too wide to rank. Types are respected; arguments are distinct objects.
+    Sets: one predicate over a group with the other arguments fixed ("c0, c1 and c2 are at l1",
+    "both discs are smaller than peg1"), and the facts whose predicate words the sentence uses
+    ("the ferry is at l1 and it is empty"). Types are respected; arguments are distinct objects.
+    Empty when the choice is too wide to rank.
     """
-    if re.search(r"\band\b|,|;", clause, re.I):
-        return ()
-    words = set(re.findall(r"[a-z0-9][a-z0-9_-]*", clause.lower()))
-    named = [o for o in objects if o in words]
-    out: list[str] = []
+    ws = words(clause)
+    named = [o for o in objects if o in ws] if named is None else named
+    singles: list[tuple[str, ...]] = []
     for pred, params in sorted(domain.predicates.items()):
         pools = [[o for o in named if domain.is_subtype(objects[o], t)] for _, t in params]
         for args in itertools.product(*pools):
             if len(set(args)) == len(args):
-                out.append(f"{section}: {fact_str((pred, *args))}")
-    if not out or len(out) > MAX_RANKED:
+                singles.append((pred, *args))
+    if not singles or len(singles) > MAX_RANKED:
         return ()
-    return (*out, "none")
+    sets: list[tuple[tuple[str, ...], ...]] = []
+    if re.search(r"\band\b|,|;|\b(both|all|each|every)\b", clause, re.I):
+        for pred, params in sorted(domain.predicates.items()):
+            for slot in range(len(params)):
+                # the other arguments fixed, the group varies in ``slot``
+                by_rest: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+                for f in singles:
+                    if f[0] == pred:
+                        by_rest.setdefault(f[1 : slot + 1] + f[slot + 2 :], []).append(f)
+                sets += [tuple(g) for g in by_rest.values() if len(g) > 1]
+        worded = tuple(f for f in singles if predicate_hit(f[0], ws))
+        if len(worded) > 1:
+            sets.append(worded)
+    sets = list(dict.fromkeys(sets))[:MAX_SETS]
+    body = [fact_str(f) for f in singles] + [" ".join(fact_str(f) for f in g) for g in sets]
+    return (*(f"{section}: {b}" for b in body), "none")
 
 
 async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
@@ -246,19 +314,27 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
         check_contradictions(facts, rules, "initial state" if section == "init" else "goal")
         return section, facts
 
+    # a domain seen only as a file: its example pair, split into sentence -> facts, is the pool
+    pool = task.clause_pool or example_exemplars(task.example_nl, task.example_pddl, task.domain)
     # chosen once per problem, the exemplars make every clause's prompt share one prefix
-    shared_shots = select_exemplars(task.text, task.clause_pool, options.exemplars)
+    shared_shots = select_exemplars(task.text, pool, options.exemplars)
 
-    def clause_step(i: int, clause: str) -> Step[tuple[str, list[Fact]]]:
-        section = clause_section(clause)
-        shots = shared_shots if options.exemplars_by == "problem" else select_exemplars(clause, task.clause_pool,
+    def clause_step(i: int, clause: str, region: str) -> Step[tuple[str, list[Fact]]] | None:
+        # the sentence's own words first ("should"), else where it stands (after "Your goal is:")
+        section = "goal" if clause_section(clause) == "goal" else region
+        named = mentioned(clause, all_objects, task.domain)
+        if not named and not any(not params for params in task.domain.predicates.values()):
+            return None  # names no object and the domain has no 0-ary predicate: states no fact
+        shots = shared_shots if options.exemplars_by == "problem" else select_exemplars(clause, pool,
                                                                                          options.exemplars)
-        return Step("planning.clause", few_shot_messages(system, shots, clause),
-                    check, constraint=grammars[section], candidates=fact_candidates(clause, section, task.domain, all_objects),
+        return Step("planning.clause", few_shot_messages(system, shots, clause), check, constraint=grammars[section],
+                    candidates=fact_candidates(clause, section, task.domain, all_objects, named),
                     max_tokens=min(options.max_tokens, 96), label=f"translate.clause{i}", source=clause)
 
     # objects are fixed: the sentences no longer depend on each other
-    steps = [clause_step(i, c) for i, c in enumerate(split_clauses(task.text), 1)]
+    clauses = split_clauses(task.text)
+    maybe = [clause_step(i, c, r) for i, (c, r) in enumerate(zip(clauses, sections(clauses)), 1)]
+    steps = [st for st in maybe if st is not None]
     results = await engine.gather([engine.optional(st) for st in steps])
     init, goal = await _merge(engine, steps, results, rules)
     for _ in range(options.repairs):

@@ -1,0 +1,206 @@
+"""The example pair that comes with a problem (LLM+P's setting), split into sentence → facts.
+
+An example is one NL description and its PDDL problem. A sentence's facts are those whose
+arguments it names (directly, or as a group: "both discs", "all the nuts") and whose
+predicate words it uses; each fact goes to the most specific such sentence. The result is
+a pool of clause exemplars (``init: (at c0 l0)``) in the domain's own vocabulary, which a
+domain seen only as a PDDL file has nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nesy.translate import Exemplar, split_clauses
+
+from planners.pddl import DomainModel, Fact, fact_str
+
+__all__ = ["ExampleProblem", "AlignedSentence", "read_example", "align_example", "example_exemplars",
+           "object_exemplar", "sections", "words", "predicate_hit", "GROUP_WORDS"]
+
+GROUP_WORDS = {"both", "all", "each", "every", "any"}
+
+_GOAL_CUE = re.compile(
+    r"\b(goal|goals|(?:i|we|you) want|wanted|should|must|needs? to|have to|has to|at the end|in the end|finally|"
+    r"so that|targets?|desired|aim|objective|outcome|final|task is|ensure|make sure)\b",
+    re.IGNORECASE,
+)
+_INIT_CUE = re.compile(r"\b(initially|currently|at the start|right now|initial|beginning|at first)\b", re.IGNORECASE)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words as object names are written (``loc-0-1``, ``shot1``, ``pallet_2``)."""
+    return [w.strip("-_") for w in re.findall(r"[a-z0-9][a-z0-9_-]*", text.lower())]
+
+
+def sections(clauses: Sequence[str]) -> list[str]:
+    """'init' or 'goal' per clause: everything after the first sentence with a goal cue is the
+    goal ("Your goal is as follows. b1 is on b2." — the second sentence has no cue of its own),
+    until a sentence says "initially"/"currently" again."""
+    out: list[str] = []
+    region = "init"
+    for c in clauses:
+        if _GOAL_CUE.search(c):
+            region = "goal"
+        elif _INIT_CUE.search(c) and region == "goal":
+            region = "init"
+        out.append(region)
+    return out
+
+
+@dataclass(frozen=True)
+class ExampleProblem:
+    objects: dict[str, str]  # name -> type ("object" when untyped)
+    init: tuple[Fact, ...]
+    goal: tuple[Fact, ...]
+
+
+def _section(text: str, key: str) -> str:
+    """The balanced ``(:key ...)`` block of a PDDL problem, or ''."""
+    m = re.search(rf"\(\s*:{key}\b", text, re.IGNORECASE)
+    if not m:
+        return ""
+    depth = 0
+    for i in range(m.start(), len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[m.end() : i]
+    return text[m.end() :]
+
+
+def read_example(pddl: str) -> ExampleProblem:
+    """Objects, init and positive goal facts of a PDDL problem, read without a planner library
+    (the example only teaches vocabulary; what the solver reads goes through unified-planning)."""
+    text = re.sub(r";[^\n]*", "", pddl).lower()
+    objects: dict[str, str] = {}
+    pending: list[str] = []
+    toks = _section(text, "objects").split()
+    i = 0
+    while i < len(toks):
+        if toks[i] == "-" and i + 1 < len(toks):
+            objects.update({n: toks[i + 1] for n in pending})
+            pending, i = [], i + 2
+            continue
+        pending.append(toks[i])
+        i += 1
+    objects.update({n: "object" for n in pending})
+    init = tuple(_facts(_section(text, "init")))
+    goal_text = re.sub(r"\(\s*not\s*\([^()]*\)\s*\)", " ", _section(text, "goal"))  # negative goals teach nothing here
+    goal = tuple(f for f in _facts(goal_text) if f[0] not in ("and", "or"))
+    return ExampleProblem(objects, init, goal)
+
+
+def _facts(text: str) -> list[Fact]:
+    return [tuple(m.group(1).split()) for m in re.finditer(r"\(\s*([^()]+?)\s*\)", text)]
+
+
+def predicate_hit(pred: str, sentence_words: Sequence[str]) -> bool:
+    """Every part of the predicate's name (``at-ferry``: at, ferry) appears as a word, or starts
+    one ("loose" / "loosened"); parts of one letter do not count."""
+    parts = [p for p in re.split(r"[-_]", pred) if len(p) > 1] or [pred]
+    if all(any(w == p or (len(p) >= 4 and w.startswith(p[:5])) for w in sentence_words) for p in parts):
+        return True
+    # run-together names: "keyforroom" in "the key for room1", "wantspaper" in "wants a paper"
+    joined = "".join(re.sub(r"[^a-z]", "", w) for w in sentence_words if w not in ("a", "an", "the"))
+    return len(pred) >= 6 and re.sub(r"[-_]", "", pred) in joined
+
+
+def type_nouns(domain: DomainModel, objects: dict[str, str]) -> dict[str, str]:
+    """Words that name a type's objects as a group: the type's name, and the letters of its
+    objects' names ("peg1" -> peg), singular and plural."""
+    nouns: dict[str, str] = {}
+    for t in domain.types:
+        nouns.setdefault(t, t)
+    for o, t in objects.items():
+        stem = re.sub(r"[\d_-]+$", "", o)
+        if len(stem) >= 3 and stem != o:
+            nouns.setdefault(stem, t)
+    return {**nouns, **{n + ("es" if n.endswith("s") else "s"): t for n, t in nouns.items()}}
+
+
+def mentioned(sentence: str, objects: dict[str, str], domain: DomainModel) -> list[str]:
+    """Objects the sentence names, plus every object of a type it names as a group
+    ("both discs", "all the nuts", "every passenger")."""
+    ws = words(sentence)
+    named = [o for o in objects if o in ws]
+    nouns = type_nouns(domain, objects)
+    for i, w in enumerate(ws):
+        if w in GROUP_WORDS:
+            for nxt in ws[i + 1 : i + 4]:
+                t = nouns.get(nxt)
+                if t is not None:
+                    named += [o for o, ot in objects.items() if domain.is_subtype(ot, t) and o not in named]
+                    break
+    return named
+
+
+@dataclass(frozen=True)
+class AlignedSentence:
+    text: str
+    section: str  # "init", "goal" or "none"
+    facts: tuple[Fact, ...]
+
+    @property
+    def target(self) -> str:
+        if not self.facts:
+            return "none"
+        return f"{self.section}: " + " ".join(fact_str(f) for f in self.facts)
+
+
+def align_example(nl: str, pddl: str, domain: DomainModel) -> list[AlignedSentence]:
+    """Each sentence of the example with the facts it states (see the module's docstring).
+
+    A fact whose arguments no sentence names is left out: it is stated nowhere in the text.
+    """
+    ex = read_example(pddl)
+    clauses = split_clauses(nl)
+    regions = sections(clauses)
+    named = [mentioned(c, ex.objects, domain) for c in clauses]
+    wsets = [words(c) for c in clauses]
+    got: list[list[tuple[str, Fact]]] = [[] for _ in clauses]
+    for sec, facts in (("init", ex.init), ("goal", ex.goal)):
+        for f in facts:
+            best: tuple[int, ...] | None = None
+            where = -1
+            for i, c in enumerate(clauses):
+                args = set(f[1:])
+                if not args <= set(named[i]):
+                    continue
+                hit = predicate_hit(f[0], wsets[i])
+                if not hit and not args:
+                    continue
+                # a predicate word, the fewest other objects, then the sentence's own region
+                key = (int(hit), -len(set(named[i]) - args), int(regions[i] == sec))
+                if best is None or key > best:
+                    best, where = key, i
+            if where >= 0:
+                got[where].append((sec, f))
+    out: list[AlignedSentence] = []
+    for c, facts in zip(clauses, got):
+        if not facts:
+            out.append(AlignedSentence(c, "none", ()))
+            continue
+        secs = [s for s, _ in facts]
+        sec = max(set(secs), key=secs.count)
+        out.append(AlignedSentence(c, sec, tuple(f for s, f in facts if s == sec)))
+    return out
+
+
+def example_exemplars(nl: str | None, pddl: str | None, domain: DomainModel) -> list[Exemplar]:
+    """Clause exemplars from the example pair (none without one)."""
+    if not (nl and pddl):
+        return []
+    return [Exemplar(a.text, a.target, signature="example") for a in align_example(nl, pddl, domain)]
+
+
+def object_exemplar(nl: str | None, pddl: str | None) -> list[Exemplar]:
+    """The example's object list as one objects-step exemplar (``c0 c1 - obj; ferry - boat``)."""
+    if not (nl and pddl):
+        return []
+    ex = read_example(pddl)
+    by_type: dict[str, list[str]] = {}
+    for o, t in ex.objects.items():
+        by_type.setdefault(t, []).append(o)
+    return [Exemplar(nl.strip(), "; ".join(" ".join(os_) + f" - {t}" for t, os_ in by_type.items()), "example")]

@@ -1,0 +1,6 @@
+(define (problem doors-example)
+  (:domain doors)
+  (:objects room0 room1 - room key0 - key loc-0-0 loc-0-1 loc-1-0 loc-1-1 - location)
+  (:init (locinroom loc-0-0 room0) (locinroom loc-0-1 room0) (locinroom loc-1-0 room1) (locinroom loc-1-1 room1)
+         (at loc-0-1) (unlocked room0) (keyat key0 loc-0-0) (keyforroom key0 room1))
+  (:goal (and (at loc-1-1))))

@@ -1,0 +1,15 @@
+; derived from pddlgym 0.0.7 pddl/hanoi.pddl (pddlgym's action literals removed: move)
+(define (domain hanoi)
+  (:requirements :strips)
+  (:predicates
+  (clear ?x)
+  (on ?x ?y)
+  (smaller ?x ?y)
+  )
+  (:action move
+    :parameters (?disc ?from ?to)
+    :precondition (and  (smaller ?to ?disc) (on ?disc ?from)
+               (clear ?disc) (clear ?to))
+    :effect  (and (clear ?from) (on ?disc ?to) (not (on ?disc ?from))
+          (not (clear ?to))))
+  )

@@ -1,0 +1,20 @@
+(define (problem hanoi-s1-1)
+  (:domain hanoi)
+  (:objects
+    d1 d2 peg1 peg2 peg3)
+  (:init
+    (smaller peg1 d1)
+    (smaller peg1 d2)
+    (smaller peg2 d1)
+    (smaller peg2 d2)
+    (smaller peg3 d1)
+    (smaller peg3 d2)
+    (smaller d2 d1)
+    (on d2 peg2)
+    (on d1 d2)
+    (clear d1)
+    (clear peg1)
+    (clear peg3))
+  (:goal (and
+      (on d2 peg1)
+      (on d1 d2))))

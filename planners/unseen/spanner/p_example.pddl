@@ -1,0 +1,7 @@
+(define (problem spanner-example)
+  (:domain spanner)
+  (:objects bob - man spanner1 spanner2 - spanner nut1 nut2 - nut shed location1 location2 gate - location)
+  (:init (link shed location1) (link location1 location2) (link location2 gate) (at bob shed)
+         (at spanner1 location1) (at spanner2 location2) (useable spanner1) (useable spanner2)
+         (at nut1 gate) (at nut2 gate) (loose nut1) (loose nut2))
+  (:goal (and (tightened nut1) (tightened nut2))))

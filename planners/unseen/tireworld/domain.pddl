@@ -1,0 +1,22 @@
+; derived from pddlgym 0.0.7 pddl/tireworld.pddl (pddlgym's action literals removed: changetire, movecar)
+; deterministic variant: every move flattens the tire (pddlgym: with probability 0.8)
+(define (domain tireworld)
+  (:requirements :typing :strips)
+  (:types location)
+  (:predicates
+       (vehicle-at ?loc - location)
+       (spare-in ?loc - location)
+       (road ?from - location ?to - location)
+       (not-flattire)
+       (flattire)
+  )
+  (:action move-car
+    :parameters (?from - location ?to - location)
+    :precondition (and (vehicle-at ?from) (road ?from ?to) (not-flattire) )
+    :effect (and (vehicle-at ?to) (not (vehicle-at ?from))
+       (not (not-flattire)) (flattire)))
+  (:action changetire
+    :parameters (?loc - location)
+    :precondition (and (spare-in ?loc) (vehicle-at ?loc)  (flattire))
+    :effect (and (not (spare-in ?loc)) (not (flattire)) (not-flattire)))
+)

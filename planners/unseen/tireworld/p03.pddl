@@ -1,0 +1,17 @@
+(define (problem tireworld-s1-2)
+  (:domain tireworld)
+  (:objects
+    n0 n1 n2 n3 - location)
+  (:init
+    (road n0 n1)
+    (road n1 n0)
+    (road n1 n2)
+    (road n2 n1)
+    (road n2 n3)
+    (road n3 n2)
+    (spare-in n1)
+    (spare-in n2)
+    (vehicle-at n0)
+    (not-flattire))
+  (:goal (and
+      (vehicle-at n3))))
