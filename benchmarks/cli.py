@@ -15,7 +15,10 @@ console = Console(stderr=True)
 
 def bench(
     suite: str = typer.Option("quick", help="Suite name (see --list)."),
-    llm: Optional[str] = typer.Option(None, help="embedded | URL of an OpenAI-compatible server (comma-separated: replicas)."),
+    llm: Optional[str] = typer.Option(
+        None, help="embedded | URL of an OpenAI-compatible server (comma-separated: replicas) | gold (formal input: "
+        "solve each item's gold formal text, no LLM)."
+    ),
     mode: str = typer.Option("ours", help="ours | baseline (the published method's prompting)."),
     samples: int = typer.Option(1, help="Translations sampled per item; the answers are voted on."),
     repairs: int = typer.Option(2, help="Repair rounds fed with parser errors."),
@@ -31,6 +34,15 @@ def bench(
     rank: str = typer.Option("calibrated", help="Finite choices by likelihood: calibrated | sum | mean | off (generate)."),
     grammar: bool = typer.Option(True, help="Constrain generation with the step's grammar (--no-grammar: ablation)."),
     exemplars: int = typer.Option(3, help="Exemplars per step."),
+    context: list[str] = typer.Option(
+        [], "--context", help="KEY=VALUE added to every item's problem context (repeatable), e.g. reading=forward."
+    ),
+    executor: Optional[str] = typer.Option(
+        None, help="local | ray: where items run (default: NESY_EXECUTOR). A run resumes with either."
+    ),
+    ray_address: Optional[str] = typer.Option(
+        None, help="Ray cluster to use with --executor ray: HOST:PORT of its head, or auto (default: NESY_RAY_ADDRESS)."
+    ),
     out: Optional[Path] = typer.Option(None, help="Run folder (default: derived from the options, so reruns resume)."),
     rescore: bool = typer.Option(False, help="Redo every item from the cached LLM answers."),
     list_: bool = typer.Option(False, "--list", help="List the suites and exit."),
@@ -68,6 +80,9 @@ def bench(
             rank=rank,  # type: ignore[arg-type]
             grammar=grammar,
             exemplars=exemplars,
+            context=dict(_key_value(c) for c in context),
+            executor=executor or settings.executor,  # type: ignore[arg-type]
+            ray_address=ray_address or settings.ray_address,
         )
     except ValueError as e:
         console.print(f"[red]error[/red] (config_error): {e}")
@@ -78,7 +93,27 @@ def bench(
         console.print(f"[red]error[/red] ({e.kind}): {e}")
         raise typer.Exit(2)
     print(summary_table(outcome.summary["summary"], outcome.summary["timings"]))
+    if line := executor_line(outcome.summary["timings"].get("executor") or {}):
+        print(line)
     console.print(f"[dim]report: {outcome.files['report']}  summary: {outcome.files['summary']}[/dim]")
+
+
+def executor_line(ex: dict[str, object]) -> str:
+    """Where this session's items ran: items per node, retries after lost workers, items given up."""
+    if ex.get("executor") != "ray":
+        return ""
+    nodes = ", ".join(f"{n} {c}" for n, c in (ex.get("items_per_node") or {}).items()) or "none"  # type: ignore[union-attr]
+    line = (f"ray: {ex.get('workers')} workers; items per node: {nodes}; retries {ex.get('retries', 0)}, "
+            f"workers lost {ex.get('workers_lost', 0)}, items failed {ex.get('failures', 0)}")
+    dead = [u for u, s in (ex.get("llm_servers") or {}).items() if s.get("outages")]  # type: ignore[union-attr]
+    return line + (f"; LLM servers with outages: {', '.join(dead)}" if dead else "")
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ValueError(f"--context takes KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
 
 
 def register(app: typer.Typer) -> None:

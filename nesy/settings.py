@@ -6,6 +6,7 @@ It is passed explicitly; nothing reads the environment at import time.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,14 @@ class Settings(BaseSettings):
     jobs_db: Path = Path(".nesy-cache/jobs.sqlite")
 
     cache_dir: Path = Path(".nesy-cache")
+
+    # distributed batch work (``nesy bench --executor``, ``nesy serve`` jobs): see docs/distributed.md
+    executor: Literal["local", "ray"] = "local"
+    ray_address: str | None = None  # "auto", "HOST:PORT" of a running cluster's head; None: "auto"
+    ray_actor_cpus: float = 1.0  # CPUs each worker actor reserves; workers = cluster CPUs / this
+    ray_item_attempts: int = 3  # tries per item when the worker running it is lost (node died, killed)
+    ray_start_timeout: float = 120.0  # waiting this long with no worker alive ends the run
+    llm_server_cooldown: float = 30.0  # seconds a server that refused connections stays out of rotation
 
     @field_validator("api_keys")
     @classmethod

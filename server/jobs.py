@@ -9,6 +9,10 @@ Jobs belong to the API key that created them (stored as a hash, never the key): 
 key's job does not exist for it. Limits: ``max_job_items`` per job (checked before a suite
 is generated) and ``max_queued_items_per_key`` pending items per owner. The store's calls
 block (one connection, one lock): async code runs them with ``asyncio.to_thread``.
+
+With ``Settings.executor == "ray"`` the items run on a Ray cluster's worker actors
+(``benchmarks.executors.ray_pool``); this process still owns the database, so recording,
+restarts and cancellation work as they do locally.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from server.schemas import JobOut, JobRequest, SolveOptions, SolveResponse, json
 
 __all__ = [
     "JobStore", "JobRunner", "QuotaExceededError", "expand_items", "job_size", "check_job_size", "owner_of", "ANONYMOUS",
+    "run_job_item",
 ]
 
 log = logging.getLogger("nesy.server.jobs")
@@ -301,6 +306,9 @@ class JobRunner:
         self.reasoner = reasoner
         self.metrics = metrics
         self.workers = max(1, workers)
+        self.executor = reasoner.settings.executor
+        self._pool: Any = None  # the RayPool, with executor "ray"
+        self._pool_ready: asyncio.Task[Any] | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._jobs: dict[str, _Job] = {}
@@ -311,7 +319,21 @@ class JobRunner:
         """Idempotent; also resumes the jobs a previous process left unfinished."""
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="nesy-jobs")
+        if self.executor == "ray" and self._pool_ready is None:
+            self._pool_ready = asyncio.get_running_loop().create_task(self._start_pool(), name="nesy-ray-pool")
         self._wake.set()
+
+    async def _start_pool(self) -> Any:
+        """Connect to the cluster and start the workers; jobs wait for it, requests do not."""
+        from benchmarks.executors import ray_pool_class
+
+        settings = self.reasoner.settings
+        pool = ray_pool_class()(settings, llm_spec=settings.llm, per_actor=max(1, settings.solve_workers))
+        await pool.start()
+        self._pool = pool
+        self.workers = max(self.workers, pool.capacity)  # keep every worker busy
+        self._wake.set()
+        return pool
 
     def notify(self) -> None:
         """New jobs are in the store."""
@@ -338,6 +360,16 @@ class JobRunner:
             except (asyncio.CancelledError, Exception):
                 pass
             self._task = None
+        if self._pool_ready is not None:
+            self._pool_ready.cancel()
+            try:
+                await self._pool_ready
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._pool_ready = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
 
     async def _loop(self) -> None:
         running: set[asyncio.Task[None]] = set()
@@ -403,11 +435,13 @@ class JobRunner:
                 if not await asyncio.to_thread(self.store.set_status, job.id, "running", only_if_active=True):
                     self.cancel(job.id)  # cancelled (or finished) since it was loaded
                     return
+                self.metrics.jobs.labels(self.executor).inc()
             item = await asyncio.to_thread(self.store.item, job.id, idx)
-            state, outcome, result = await self._run_item(item, job.options)
+            state, outcome, result, node = await self._run_item(item, job.options)
             result = {"idx": idx, **{k: item.get(k) for k in ("id", "signature", "split") if item.get(k)}, **result}
             if await asyncio.to_thread(self.store.finish_item, job.id, idx, state, outcome, result):
                 self.metrics.job_items.labels(state).inc()
+                self.metrics.job_items_by_executor.labels(self.executor, node).inc()
         except asyncio.CancelledError:
             if not job.cancelled:
                 raise  # the runner is stopping; the item stays pending and runs after a restart
@@ -426,33 +460,55 @@ class JobRunner:
             del self._jobs[job.id]
             await asyncio.to_thread(self.store.set_status, job.id, "done", only_if_active=True)
 
-    async def _run_item(self, item: dict[str, Any], options: SolveOptions) -> tuple[str, str, dict[str, Any]]:
-        """Solve one item; failures become an error record, never an exception."""
-        try:
-            if item.get("formal") is not None:
-                resp = await service.solve_formal(
-                    self.reasoner, item["kind"], item["formal"], item.get("context", {}), options.timeout
-                )
-                out = resp.model_dump(mode="json")
-                self.metrics.observe_outcome(resp.kind, resp.solution.status.value)
-                return "done", resp.solution.status.value, out
-            problem = Problem(text=item["text"], kind=item.get("kind"), context=item.get("context", {}), id=item.get("id"))
-            gold = Gold.model_validate(item["gold"]) if item.get("gold") else None
-            t = service.cap_timeout(self.reasoner, options.timeout)
-            opts = service.translate_options(self.reasoner, options)
-            result = await self.reasoner.asolve(problem, opts, gold=gold, timeout=t)
-            wire = SolveResponse.from_result(result)
-            out = {**wire.model_dump(mode="json"), "scores": jsonable(result.scores)}
-            if result.solution is None:
-                return "error", (result.error or {}).get("type", "error"), out
-            self.metrics.observe_outcome(wire.kind, result.solution.status.value)
-            return "done", result.solution.status.value, out
-        except asyncio.CancelledError:
-            raise
-        except NesyError as e:
-            return "error", e.kind, {"error": e.to_dict()}
-        except Exception as e:
-            # Foreign exception text may carry paths or library internals: the type only; the log has the rest.
-            log.exception("job item failed")
-            message = f"internal error ({type(e).__name__}); see the server log"
-            return "error", "internal_error", {"error": {"type": "internal_error", "message": message}}
+    async def _run_item(self, item: dict[str, Any], options: SolveOptions) -> tuple[str, str, dict[str, Any], str]:
+        """Solve one item here or on the cluster; failures become an error record, never an exception.
+        Also returns where it ran ("local", or the Ray node)."""
+        if self.executor != "ray":
+            state, outcome, out, observed = await run_job_item(self.reasoner, item, options)
+            node = "local"
+        else:
+            from benchmarks.executors import WorkerLostError
+
+            assert self._pool_ready is not None
+            try:
+                pool = await asyncio.shield(self._pool_ready)
+                got, node, retries = await pool.run("job_item", item, options.model_dump_json())
+                state, outcome, out, observed = got
+                if retries:
+                    self.metrics.job_item_retries.labels("ray").inc(retries)
+            except (WorkerLostError, NesyError) as e:  # lost on every attempt, or no cluster: recorded
+                return "error", e.kind, {"error": e.to_dict()}, "none"
+        if observed is not None:
+            self.metrics.observe_outcome(*observed)
+        return state, outcome, out, node
+
+
+async def run_job_item(
+    reasoner: Reasoner, item: dict[str, Any], options: SolveOptions
+) -> tuple[str, str, dict[str, Any], tuple[str | None, str] | None]:
+    """One job item with ``reasoner``: (state, outcome, result line, (kind, status) to count or None).
+    Failures become an error record, never an exception. The Ray executor's workers run this too."""
+    try:
+        if item.get("formal") is not None:
+            resp = await service.solve_formal(reasoner, item["kind"], item["formal"], item.get("context", {}), options.timeout)
+            out = resp.model_dump(mode="json")
+            return "done", resp.solution.status.value, out, (resp.kind, resp.solution.status.value)
+        problem = Problem(text=item["text"], kind=item.get("kind"), context=item.get("context", {}), id=item.get("id"))
+        gold = Gold.model_validate(item["gold"]) if item.get("gold") else None
+        t = service.cap_timeout(reasoner, options.timeout)
+        opts = service.translate_options(reasoner, options)
+        result = await reasoner.asolve(problem, opts, gold=gold, timeout=t)
+        wire = SolveResponse.from_result(result)
+        out = {**wire.model_dump(mode="json"), "scores": jsonable(result.scores)}
+        if result.solution is None:
+            return "error", (result.error or {}).get("type", "error"), out, None
+        return "done", result.solution.status.value, out, (wire.kind, result.solution.status.value)
+    except asyncio.CancelledError:
+        raise
+    except NesyError as e:
+        return "error", e.kind, {"error": e.to_dict()}, None
+    except Exception as e:
+        # Foreign exception text may carry paths or library internals: the type only; the log has the rest.
+        log.exception("job item failed")
+        message = f"internal error ({type(e).__name__}); see the server log"
+        return "error", "internal_error", {"error": {"type": "internal_error", "message": message}}, None

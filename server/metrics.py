@@ -50,6 +50,14 @@ class Metrics:
         self.solver_outcomes = Counter("nesy_solver_outcomes", "solver outcomes by backend and status", ["kind", "status"], registry=r)
         self.llm_tokens = Counter("nesy_llm_tokens", "LLM tokens by direction", ["direction"], registry=r)
         self.job_items = Counter("nesy_job_items", "batch job items finished", ["outcome"], registry=r)
+        # executor "local" (this process) or "ray" (a cluster; node: the Ray node id's first 8 hex digits)
+        self.jobs = Counter("nesy_jobs", "batch jobs started (or resumed) by executor", ["executor"], registry=r)
+        self.job_items_by_executor = Counter(
+            "nesy_job_items_by_executor", "batch job items finished, by executor and node", ["executor", "node"], registry=r
+        )
+        self.job_item_retries = Counter(
+            "nesy_job_item_retries", "job item attempts repeated because their worker was lost", ["executor"], registry=r
+        )
 
     def observe_trace(self, trace: TraceOut) -> None:
         for s in trace.stages:

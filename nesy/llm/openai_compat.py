@@ -12,11 +12,10 @@ Structured outputs differ per server, so requests are shaped by a *dialect*:
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -30,10 +29,101 @@ from nesy.errors import (
 )
 from nesy.llm.base import BaseLLM, CandidateScore, Completion, Constraint, LLMRequest, Message, choices_grammar
 
-__all__ = ["OpenAICompatibleLLM", "DIALECTS"]
+__all__ = ["OpenAICompatibleLLM", "DIALECTS", "ServerSlots", "LocalSlots"]
 
 DIALECTS = ("vllm", "llama.cpp", "openai")
 _RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+class ServerSlots(Protocol):
+    """Hands out request slots on a list of servers: back-pressure (at most ``per_server``
+    requests on one server) and rotation (a server that refused a connection is skipped until
+    its cooldown ends). ``LocalSlots`` serves one process; the Ray executor shares one broker
+    actor across a cluster's workers through this same interface."""
+
+    async def acquire(self, avoid: frozenset[str] = frozenset()) -> str:
+        """A base URL with a free slot: live servers not in ``avoid`` (those that already failed this
+        request) first; waits while every such slot is taken."""
+        ...
+
+    async def release(self, url: str) -> None: ...
+
+    async def mark_dead(self, url: str) -> list[str]:
+        """Take ``url`` out of rotation; the servers still in rotation."""
+        ...
+
+
+class SlotBook:
+    """The bookkeeping behind ``ServerSlots``, without any waiting (shared by every implementation)."""
+
+    def __init__(self, urls: Sequence[str], per_server: int, cooldown: float) -> None:
+        self.urls = list(urls)
+        self.per_server = max(1, per_server)
+        self.cooldown = cooldown
+        self.in_use = dict.fromkeys(self.urls, 0)
+        self.dead_until = dict.fromkeys(self.urls, 0.0)
+        self.served = dict.fromkeys(self.urls, 0)
+        self.peak = dict.fromkeys(self.urls, 0)
+        self.outages = dict.fromkeys(self.urls, 0)
+        self._turn = 0
+
+    def live(self, now: float | None = None) -> list[str]:
+        now = time.monotonic() if now is None else now
+        return [u for u in self.urls if self.dead_until[u] <= now]
+
+    def take(self, avoid: frozenset[str] = frozenset()) -> str | None:
+        """The least-loaded live server not in ``avoid`` with a free slot (ties in turn); if none is
+        live, any, so a lone server that blinked is retried (with backoff) rather than abandoned."""
+        live = self.live()
+        pool = [u for u in live if u not in avoid] or live or self.urls
+        free = [u for u in pool if self.in_use[u] < self.per_server]
+        if not free:
+            return None
+        self._turn += 1
+        url = min(free, key=lambda u: (self.in_use[u], (self.urls.index(u) - self._turn) % len(self.urls)))
+        self.in_use[url] += 1
+        self.served[url] += 1
+        self.peak[url] = max(self.peak[url], self.in_use[url])
+        return url
+
+    def give_back(self, url: str) -> None:
+        self.in_use[url] = max(0, self.in_use[url] - 1)
+
+    def kill(self, url: str) -> list[str]:
+        if self.dead_until[url] <= time.monotonic():
+            self.outages[url] += 1
+        self.dead_until[url] = time.monotonic() + self.cooldown
+        return self.live()
+
+    def stats(self) -> dict[str, dict[str, Any]]:
+        live = set(self.live())
+        return {u: {"served": self.served[u], "peak_in_flight": self.peak[u], "outages": self.outages[u],
+                    "in_rotation": u in live} for u in self.urls}
+
+
+class LocalSlots:
+    """``ServerSlots`` for one process (one event loop)."""
+
+    def __init__(self, urls: Sequence[str], per_server: int, cooldown: float = 30.0) -> None:
+        self.book = SlotBook(urls, per_server, cooldown)
+        self._cond: asyncio.Condition | None = None  # made in the loop that first uses it
+
+    async def acquire(self, avoid: frozenset[str] = frozenset()) -> str:
+        if self._cond is None:
+            self._cond = asyncio.Condition()
+        async with self._cond:
+            while (url := self.book.take(avoid)) is None:
+                await self._cond.wait()
+            return url
+
+    async def release(self, url: str) -> None:
+        self.book.give_back(url)
+        if self._cond is not None:
+            async with self._cond:
+                self._cond.notify()
+
+    async def mark_dead(self, url: str) -> list[str]:
+        return self.book.kill(url)
 
 
 class OpenAICompatibleLLM(BaseLLM):
@@ -48,13 +138,16 @@ class OpenAICompatibleLLM(BaseLLM):
         timeout: float = 120.0,
         retries: int = 3,
         backoff: float = 0.5,
+        slots: ServerSlots | None = None,
+        cooldown: float = 30.0,
     ) -> None:
+        """``concurrency`` bounds the requests in flight on each server; ``slots`` (default: this
+        process's own) may share that bound with other processes, e.g. a cluster's workers."""
         urls = [base_url] if isinstance(base_url, str) else list(base_url)
         if not urls:
             raise LLMError("no base URL given")
         # Accept "http://host:port" and "http://host:port/v1" alike.
         self.base_urls = [u.rstrip("/").removesuffix("/v1") for u in urls]
-        self._next_url = itertools.cycle(self.base_urls)
         self.model = model
         self.dialect = dialect
         if dialect not in ("auto", *DIALECTS):
@@ -62,7 +155,7 @@ class OpenAICompatibleLLM(BaseLLM):
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self._sem = asyncio.Semaphore(concurrency)
+        self.slots: ServerSlots = slots if slots is not None else LocalSlots(self.base_urls, concurrency, cooldown)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.AsyncClient(
             headers=headers,
@@ -180,8 +273,7 @@ class OpenAICompatibleLLM(BaseLLM):
     async def _generate_one(self, request: LLMRequest, n: int) -> Completion:
         path, body = self._body(request, n)
         start = time.perf_counter()
-        async with self._sem:
-            data = await self._request("POST", path, body, retry=True, constrained=request.constraint is not None)
+        data = await self._request("POST", path, body, retry=True, constrained=request.constraint is not None)
         choices = sorted(data.get("choices", []), key=lambda c: c.get("index", 0))
         if request.messages is not None:
             texts = [(c.get("message") or {}).get("content") or "" for c in choices]
@@ -228,8 +320,7 @@ class OpenAICompatibleLLM(BaseLLM):
         raise LLMConstraintError(f"the {self.dialect} dialect cannot score candidates (needs vllm or llama.cpp)")
 
     async def _tokenize(self, body: dict[str, Any]) -> list[int]:
-        async with self._sem:
-            data = await self._request("POST", "/tokenize", {"model": self.model, **body}, retry=True)
+        data = await self._request("POST", "/tokenize", {"model": self.model, **body}, retry=True)
         return [int(t) for t in data["tokens"]]
 
     async def _score_prompt_logprobs(self, messages: tuple[Message, ...], candidates: list[str]) -> list[CandidateScore]:
@@ -246,8 +337,7 @@ class OpenAICompatibleLLM(BaseLLM):
             "temperature": 0.0,
             "prompt_logprobs": 0,
         }
-        async with self._sem:
-            data = await self._request("POST", "/v1/completions", body, retry=True)
+        data = await self._request("POST", "/v1/completions", body, retry=True)
         choices = sorted(data.get("choices", []), key=lambda c: c.get("index", 0))
         out: list[CandidateScore] = []
         for text, toks, choice in zip(candidates, cands, choices):
@@ -269,8 +359,7 @@ class OpenAICompatibleLLM(BaseLLM):
             "top_logprobs": 1,
             "grammar": choices_grammar((candidate,)),
         }
-        async with self._sem:
-            data = await self._request("POST", "/v1/chat/completions", body, retry=True, constrained=True)
+        data = await self._request("POST", "/v1/chat/completions", body, retry=True, constrained=True)
         content = ((data.get("choices") or [{}])[0].get("logprobs") or {}).get("content") or []
         return CandidateScore(text=candidate, logprob=float(sum(t["logprob"] for t in content)), tokens=len(content))
 
@@ -280,25 +369,38 @@ class OpenAICompatibleLLM(BaseLLM):
         attempts = self.retries + 1 if retry else 1
         last: Exception | None = None
         for attempt in range(attempts):
-            url = next(self._next_url) + path
-            try:
-                resp = await self._client.request(method, url, json=body)
-            except httpx.TimeoutException as e:
-                # A timed-out generation is not retried: it would likely time out again.
-                raise LLMTimeoutError(f"{method} {url} timed out after {self.timeout:g} s") from e
-            except httpx.TransportError as e:
-                last = LLMUnavailableError(f"LLM server {url} is unreachable: {e!s}", url=url)
-                last.__cause__ = e
-            else:
-                if resp.status_code < 400:
-                    try:
-                        return resp.json()
-                    except ValueError as e:
-                        raise LLMError(f"{url} answered non-JSON: {resp.text[:200]!r}") from e
-                err = self._http_error(resp, url, constrained)
-                if resp.status_code not in _RETRY_STATUS:
-                    raise err
-                last = err
+            # A server that fails to connect (or drops the request) leaves the rotation and the request
+            # moves to another live server at once, without using an attempt; once none is left, the
+            # attempts with backoff below go on over all servers.
+            failed: set[str] = set()
+            while True:
+                base = await self.slots.acquire(frozenset(failed))
+                url = base + path
+                try:
+                    resp = await self._client.request(method, url, json=body)
+                except httpx.TimeoutException as e:
+                    # A timed-out generation is not retried: it would likely time out again.
+                    raise LLMTimeoutError(f"{method} {url} timed out after {self.timeout:g} s") from e
+                except httpx.TransportError as e:
+                    last = LLMUnavailableError(f"LLM server {url} is unreachable: {e!s}", url=url)
+                    last.__cause__ = e
+                    failed.add(base)
+                    if set(await self.slots.mark_dead(base)) - failed:
+                        continue
+                    break
+                else:
+                    if resp.status_code < 400:
+                        try:
+                            return resp.json()
+                        except ValueError as e:
+                            raise LLMError(f"{url} answered non-JSON: {resp.text[:200]!r}") from e
+                    err = self._http_error(resp, url, constrained)
+                    if resp.status_code not in _RETRY_STATUS:
+                        raise err
+                    last = err
+                    break
+                finally:
+                    await self.slots.release(base)
             if attempt + 1 < attempts:
                 await asyncio.sleep(self.backoff * (2**attempt) * (0.5 + random.random()))
         assert last is not None
