@@ -314,6 +314,31 @@ class KGBackend:
 
         raise ConfigError("kg has no training-pair source yet: train on planning and logic (--formalism)")
 
+    def inventory(self) -> dict[str, list[dict[str, object]]]:
+        """For ``nesy backends``: the query engine, and each bundled KG with whether its link
+        predictor is trained and cached (one stat; nothing is trained or loaded but the triples)."""
+        from nesy.errors import NesyError
+
+        from kb.train import DEFAULT_CONFIGS, TrainConfig, checkpoint_path
+
+        engines = [{"name": "complex-n3+calibrated-fuzzy", "available": True,
+                    "detail": "ComplEx-N3 link predictor with calibrated fuzzy truth values (torch)"}]
+        kgs: list[dict[str, object]] = []
+        for name in BUNDLED:
+            try:
+                kg = load_bundled(name)
+            except NesyError as e:  # pykeen's files are missing: the error says where
+                kgs.append({"name": name, "available": False, "trained": False, "detail": str(e)})
+                continue
+            trained = is_trained(kg, self.settings.cache_dir)
+            path = checkpoint_path(kg, DEFAULT_CONFIGS.get(name, TrainConfig()), self.settings.cache_dir)
+            size = f"{kg.num_entities} entities, {kg.num_relations} relations, {len(kg.triples())} triples"
+            state = f"link predictor trained, cached at {path}" if trained else (
+                "link predictor not trained yet: the first query trains it")
+            kgs.append({"name": name, "available": True, "trained": trained, "checkpoint": str(path),
+                        "detail": f"{size}; {state}"})
+        return {"engines": engines, "kgs": kgs}
+
 
 def _edge_text(e: dict[str, Any]) -> str:
     fact = f"{readable(e['head'])} {readable(e['relation'])} {readable(e['tail'])}"

@@ -1,19 +1,28 @@
-"""Run solver work where exceeding a limit ends only that request: one-shot subprocesses.
+"""Run solver work where exceeding a limit ends only that request: a fork server per worker.
 
-Every ``Sandbox.run`` gets a fresh ``python -m <module>`` process of its own: a private
-temporary working directory (deleted afterwards), its own process group (one kill takes the
+A worker process (``python -m <module>``, whose main calls ``serve_jobs``) starts once, does
+its imports, and then serves one run at a time by forking a child for it. The child - not the
+long-lived worker - gets everything the isolation needs: a private temporary working
+directory (deleted afterwards), a session and process group of its own (one kill takes the
 solver's children too), an address-space limit that the caller may lower but never raise
-past the server's cap, and a wall-clock deadline. The clock starts when the worker says it
-is ready (imports done), so a loaded machine's slow start does not eat the solver's budget;
-a worker that does not get ready within ``start_timeout`` is killed too. While waiting, the
-parent polls ``nesy.cancel.cancelled()`` and kills the worker when the request is cancelled.
+past the server's cap, and a wall-clock deadline. A fork costs milliseconds where an
+interpreter start and the imports cost seconds; and since the worker itself never runs a
+job, nothing one job does (module globals, files, memory) reaches the next: each child
+starts from the same warm, untouched state. A child that hangs is killed at its deadline, one
+that blows its memory limit dies alone; the worker stays and serves the next run. A worker
+that misbehaves itself (it does not answer) is killed and replaced.
 
-Interpreter start and imports take seconds, so ``spares`` workers are started ahead of time;
-they wait, warm, on stdin. Each still serves exactly one run and is then discarded.
+The clock starts when the child says it is ready, so a loaded machine's slow start does not
+eat the solver's budget; a worker that does not get ready within ``start_timeout`` is killed.
+While waiting, the parent polls ``nesy.cancel.cancelled()`` and has the child killed when the
+request is cancelled. ``spares`` workers are started ahead of time; up to ``max_idle`` wait
+between runs.
 
-Protocol: the parent writes ``{"memory_mb": int, "jobs": [...]}`` to stdin and closes it; the
-worker (``serve_jobs``) prints ``{"ready": true}`` once the limit is set, then one JSON line
-per job.
+Protocol, one JSON object per line: the parent writes ``{"memory_mb", "cwd", "jobs"}`` to
+the worker's stdin; the forked child prints ``{"ready": true, "pid"}`` once the limit is set,
+then one line per job; the worker prints ``{"sandbox_exit": code}`` when the child is gone
+(a negative code: killed by that signal). The parent may write ``{"kill": true}`` meanwhile:
+the worker kills the child's group (it has not reaped it, so the id is still the child's).
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ _POLL_S = 0.1  # how often a waiting run looks at its cancel token
 _STDERR_TAIL = 4000
 _MAX_OUTPUT = 64 * 1024 * 1024  # a worker's answers are read into the parent's memory: bound them
 _EXITED = "the worker process exited before it was ready"
+_FINISH_S = 5.0  # how long a worker may take to report its child gone before it is replaced
 _DIR_VAR = "NESY_SANDBOX_DIR"  # tells a worker it runs in a sandbox, and which directory is its own
 
 
@@ -78,6 +88,7 @@ class _Worker:
                 env=env,
                 start_new_session=True,
             )
+            self.buf = bytearray()  # stdout read but not yet a whole line
         except BaseException:
             shutil.rmtree(self.cwd, ignore_errors=True)
             raise
@@ -144,9 +155,11 @@ class Sandbox:
         memory_mb: int = 4096,
         start_timeout: float = 120.0,
         min_memory_mb: int = 256,
+        max_idle: int = 16,
     ) -> None:
         self.module = module
         self.spares = max(0, spares)
+        self.max_idle = max(self.spares, max_idle)  # warm workers kept between runs
         self.memory_mb = memory_mb  # the cap: a run may ask for less, never more
         self.min_memory_mb = min_memory_mb
         self.start_timeout = start_timeout
@@ -161,8 +174,7 @@ class Sandbox:
         return min(self.memory_mb, max(self.min_memory_mb, requested))
 
     def run(self, jobs: list[dict[str, Any]], *, deadline_s: float, memory_mb: int | None = None) -> SandboxRun:
-        """Run ``jobs`` in order in one fresh worker; it is killed ``deadline_s`` after it is ready."""
-        payload = json.dumps({"memory_mb": self.memory_limit(memory_mb), "jobs": jobs}).encode()
+        """Run ``jobs`` in order in a fresh child of a warm worker; it is killed ``deadline_s`` after it is ready."""
         t0 = time.monotonic()
         run = SandboxRun()
         try:
@@ -171,12 +183,21 @@ class Sandbox:
             run.start_failed = f"the worker process could not be started: {e}"
             run.seconds = time.monotonic() - t0
             return run
+        cwd = tempfile.mkdtemp(prefix=f"nesy-{self.module}-run-")
+        payload = json.dumps({"memory_mb": self.memory_limit(memory_mb), "cwd": cwd, "jobs": jobs}).encode() + b"\n"
+        reusable = False
         try:
-            self._exchange(worker, payload, len(jobs), deadline_s, run)
+            _drain(worker.proc.stderr)  # what an earlier run left there is not this run's
+            reusable = self._exchange(worker, payload, len(jobs), deadline_s, run)
         finally:
-            err = worker.discard()
-            run.returncode = worker.proc.returncode
-            run.stderr = (run.stderr + err)[-_STDERR_TAIL:]
+            if reusable:
+                self._give_back(worker)
+            else:
+                err = worker.discard()
+                if run.returncode is None:
+                    run.returncode = worker.proc.returncode
+                run.stderr = (run.stderr + err)[-_STDERR_TAIL:]
+            shutil.rmtree(cwd, ignore_errors=True)
         if run.start_failed == _EXITED:  # the cause is in its exit code and last words
             last = run.stderr.strip().splitlines()
             run.start_failed += f" (exit code {run.returncode}" + (f": {last[-1][:500]})" if last else ")")
@@ -226,71 +247,108 @@ class Sandbox:
                 spare.discard()
         return worker
 
-    def _exchange(self, worker: _Worker, payload: bytes, n_jobs: int, deadline_s: float, run: SandboxRun) -> None:
-        """Write the request, read the answers; return when all are in or the worker must go."""
+    def _give_back(self, worker: _Worker) -> None:
+        pool = self._pool
+        with pool.lock:
+            if not pool.closed and len(pool.idle) < self.max_idle:
+                pool.idle.append(worker)
+                return
+        worker.discard()
+
+    def _exchange(self, worker: _Worker, payload: bytes, n_jobs: int, deadline_s: float, run: SandboxRun) -> bool:
+        """Write the request, read the answers, see the child gone; True if the worker can serve again."""
         proc = worker.proc
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         w_fd, out_fd, err_fd = proc.stdin.fileno(), proc.stdout.fileno(), proc.stderr.fileno()
         # non-blocking: a worker still importing must not stall the parent past start_timeout
         os.set_blocking(w_fd, False)
-        sent, buf, err, reading = 0, bytearray(), bytearray(), [out_fd, err_fd]
+        pending = payload
+        err = bytearray()
         ready, deadline = False, time.monotonic() + self.start_timeout
+        finish_by: float | None = None  # the child is done or told to go: its exit is awaited until then
         while True:
-            if cancel.cancelled():
-                run.cancelled = True
-                return
-            left = deadline - time.monotonic()
-            if left <= 0:
-                if ready:
-                    run.killed = True
-                else:
-                    run.start_failed = f"the worker process did not start within {self.start_timeout:g} s"
-                return
-            writing = [w_fd] if not proc.stdin.closed else []
-            readable, writable, _ = select.select(reading, writing, [], min(left, _POLL_S))
+            now = time.monotonic()
+            if finish_by is None:
+                stop = False
+                if cancel.cancelled():
+                    run.cancelled = stop = True
+                elif now >= deadline:
+                    if not ready:
+                        run.start_failed = f"the worker process did not start within {self.start_timeout:g} s"
+                        return False  # the worker itself is stuck (its warm-up, say): replace it
+                    run.killed = stop = True
+                if stop:
+                    pending += b'{"kill": true}\n'
+                    finish_by = now + _FINISH_S
+            elif now >= finish_by:
+                return False  # the worker does not say its child is gone: replace it
+            left = (finish_by or deadline) - now
+            writing = [w_fd] if pending else []
+            readable, writable, _ = select.select([out_fd, err_fd], writing, [], max(0.0, min(left, _POLL_S)))
             if writable:
                 try:
-                    sent += os.write(w_fd, payload[sent : sent + 65536])
+                    pending = pending[os.write(w_fd, pending[:65536]) :]
                 except BrokenPipeError:
-                    sent = len(payload)  # the worker is gone; its EOF on stdout says the rest
-                if sent >= len(payload):
-                    proc.stdin.close()
+                    pending = b""  # the worker is gone; its EOF on stdout says the rest
             if err_fd in readable:
-                chunk = os.read(err_fd, 65536)
-                if not chunk:
-                    reading.remove(err_fd)
-                err.extend(chunk)
+                err.extend(os.read(err_fd, 65536))
                 del err[:-_STDERR_TAIL]
                 run.stderr = err.decode(errors="replace")
             if out_fd not in readable:
                 continue
-            chunk = os.read(out_fd, 65536)
-            if not chunk:
-                if not ready:
-                    run.start_failed = _EXITED
-                return
-            buf.extend(chunk)
-            if len(buf) > _MAX_OUTPUT:
-                run.results.append({"error": "OutputTooLarge", "message": f"an answer exceeded {_MAX_OUTPUT} bytes"})
-                return
-            while b"\n" in buf:
-                i = buf.index(b"\n")
-                line, buf = bytes(buf[:i]), buf[i + 1 :]
+            while True:
+                line = _read_line(out_fd, worker)
+                if line is None:  # EOF: the worker died
+                    if not ready and not run.start_failed:
+                        run.start_failed = _EXITED
+                    return False
+                if line == b"":
+                    break
                 try:
                     msg = json.loads(line)
                 except ValueError:
                     msg = None
                 if not isinstance(msg, dict):
                     msg = {"error": "ProtocolError", "message": f"the worker wrote {line[:200]!r}, not a JSON object"}
+                if "sandbox_exit" in msg:
+                    run.returncode = int(msg["sandbox_exit"])
+                    if not ready and not run.start_failed:
+                        run.start_failed = _EXITED
+                    return True
                 if not ready:
+                    if finish_by is not None:
+                        continue
                     if msg.get("ready") is not True:
                         run.start_failed = str(msg.get("message") or "the worker process failed to start")
-                        return
+                        finish_by = time.monotonic() + _FINISH_S  # the child exits by itself
+                        continue
                     ready, deadline = True, time.monotonic() + deadline_s
                     continue
-                run.results.append(msg)
-                if len(run.results) >= n_jobs:
-                    return
+                if len(run.results) < n_jobs:
+                    run.results.append(msg)
+                if len(run.results) >= n_jobs and finish_by is None:
+                    finish_by = time.monotonic() + _FINISH_S  # it exits by itself after its last answer
+
+
+def _read_line(fd: int, worker: _Worker) -> bytes | None:
+    """The next whole line from the worker's stdout; b'' if none is complete yet (reads once); None at EOF."""
+    buf = worker.buf
+    if b"\n" not in buf:
+        if not select.select([fd], [], [], 0)[0]:
+            return b""
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return None
+        buf.extend(chunk)
+        if len(buf) > _MAX_OUTPUT:  # an answer this big is not read into the parent's memory
+            buf.clear()
+            return b'{"error": "OutputTooLarge", "message": "an answer exceeded the size limit"}'
+        if b"\n" not in buf:
+            return b""
+    i = buf.index(b"\n")
+    line = bytes(buf[:i])
+    del buf[: i + 1]
+    return line
 
 
 # -- the worker side ---------------------------------------------------------------------------
@@ -333,7 +391,7 @@ def _outlive_no_parent(parent: int, workdir: str) -> None:
 
 
 def serve_jobs(handle: Callable[[dict[str, Any]], dict[str, Any]], warm: Callable[[], None] | None = None) -> None:
-    """A worker module's main loop: warm up, read one request, set the memory limit, answer each job."""
+    """A worker module's main loop: warm up, then fork one child per request line (see the module doc)."""
     # The protocol gets a private copy of stdout; fd 1 becomes stderr, so stray prints of a
     # library or of a solver process cannot corrupt the answers.
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -344,19 +402,108 @@ def serve_jobs(handle: Callable[[dict[str, Any]], dict[str, Any]], warm: Callabl
     if sandboxed:
         threading.Thread(target=_outlive_no_parent, args=(os.getppid(), workdir), daemon=True).start()
     if warm is not None:
-        warm()  # before the request: a spare does its imports while it waits
-    raw = sys.stdin.buffer.read()
-    if not raw.strip():  # the parent went away (a spare at its exit)
-        if sandboxed:
-            shutil.rmtree(workdir, ignore_errors=True)
-        return
-    request = json.loads(raw)
+        warm()  # before any request: imports are paid once per worker, not per run
+    lines = _Lines(sys.stdin.fileno())
+    while True:
+        raw = lines.next(None)
+        if raw is None:  # the parent went away or closed the pool
+            break
+        if not raw.strip():
+            continue
+        request = json.loads(raw)
+        if not _serve_one(handle, request, out, lines):
+            break
+    if sandboxed:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class _Lines:
+    """Lines from a file descriptor, with a timeout; None at EOF."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.buf, self.eof = fd, bytearray(), False
+
+    def next(self, timeout: float | None) -> bytes | None:
+        while b"\n" not in self.buf:
+            if self.eof:
+                return None
+            if not select.select([self.fd], [], [], timeout)[0]:
+                return b""
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                self.eof = True
+                if not self.buf:
+                    return None
+                self.buf.extend(b"\n")
+            self.buf.extend(chunk)
+        i = self.buf.index(b"\n")
+        line = bytes(self.buf[:i])
+        del self.buf[: i + 1]
+        return line
+
+
+def _serve_one(handle: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, Any], out: Any, lines: _Lines) -> bool:
+    """Fork the run's child, wait for it (or a kill), and report its exit; False once the parent is gone."""
+    out.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 0
+        try:
+            _child(handle, request, out)
+        except BaseException:  # noqa: BLE001 - a child must not fall back into the worker's loop
+            code = 1
+        finally:
+            try:
+                out.flush()
+            finally:
+                os._exit(code)
+    pidfd = os.pidfd_open(pid)
+    parent_gone = False
+    try:
+        while True:
+            readable = select.select([pidfd, lines.fd] if not lines.eof else [pidfd], [], [])[0]
+            if pidfd in readable:
+                break
+            msg = lines.next(0)
+            if msg is None or msg.strip():  # a kill (the only request while a child runs), or the parent is gone
+                parent_gone = msg is None
+                _kill_group(pid)
+                break
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(pidfd)
+    if parent_gone:  # nobody will delete the run's directory: its parent died before its cleanup
+        shutil.rmtree(str(request["cwd"]), ignore_errors=True)
+        return False
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    try:
+        print(json.dumps({"sandbox_exit": code}), file=out, flush=True)
+    except BrokenPipeError:
+        return False
+    return True
+
+
+def _kill_group(pid: int) -> None:
+    """The child leads its own group once it has called setsid; before that, it is the only member."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        os.kill(pid, signal.SIGKILL)
+
+
+def _child(handle: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, Any], out: Any) -> None:
+    os.setsid()  # a session and group of its own: one kill takes the solver processes it starts
+    cwd = str(request["cwd"])
+    os.chdir(cwd)
+    os.environ[_DIR_VAR] = cwd
+    # a worker killed before it could kill this child: the child ends its own group
+    threading.Thread(target=_outlive_no_parent, args=(os.getppid(), cwd), daemon=True).start()
     mb = int(request["memory_mb"])
     if mb <= _mapped_mb():  # the limit would fail the very next allocation: say so rather than crash
         why = f"memory limit of {mb} MB is below what the worker needs to start"
         print(json.dumps({"ready": False, "error": "MemoryError", "message": why}), file=out, flush=True)
         return
     _limit_memory(mb)
-    print(json.dumps({"ready": True}), file=out, flush=True)
+    print(json.dumps({"ready": True, "pid": os.getpid()}), file=out, flush=True)
     for job in request["jobs"]:
         print(_answer(handle, job), file=out, flush=True)

@@ -29,7 +29,7 @@ from planners.domains import DOMAINS, BundledDomain, bundled_domain
 from planners.grammar import problem_grammar
 from planners.lint import check_contradictions, check_fact, check_goal_not_true
 from planners.pddl import DomainModel, ParsedProblem, parse_domain, parse_problem, split_domain_and_problem
-from planners.solving import ENGINE_NAMES, WORKER_MODULE, solve_pddl
+from planners.solving import ENGINE_NAMES, WORKER_MODULE, goal_already_holds, solve_pddl
 from planners.translation import PlanningTask, translate_baseline, translate_ours
 from planners.validate import validate_plan
 from planners.verbalize import verbalize_plan
@@ -126,13 +126,13 @@ class PlanningBackend:
     def grammar(self, ctx: Context) -> str:
         return problem_grammar(ctx.data["domain"])
 
-    def parse(self, text: str, ctx: Context) -> Formalization:
+    def parse(self, text: str, ctx: Context, *, formal: bool = True) -> Formalization:
         domain: DomainModel = ctx.data["domain"]
         inline_domain, problem_text = split_domain_and_problem(text)
         if inline_domain is not None:  # a whole domain + problem pasted as one text
             domain = self._domain(inline_domain)
-        parsed = parse_problem(domain, problem_text)
-        self._lint(parsed, ctx.data.get("bundled") if inline_domain is None else None)
+        # formal input is read as written: the lints about what a model wrote run in _parse_model
+        parsed = parse_problem(domain, problem_text, formal=formal)
         return Formalization(
             kind="planning",
             text=problem_text.strip(),
@@ -140,6 +140,13 @@ class PlanningBackend:
             language="pddl",
             notes=[*domain.notes, *parsed.notes],
         )
+
+    def _parse_model(self, text: str, ctx: Context) -> Formalization:
+        """What a model wrote: parsed, then linted (contradictions, goal already true, ...)."""
+        f = self.parse(text, ctx, formal=False)
+        inline = split_domain_and_problem(text)[0] is not None
+        self._lint(f.parsed, ctx.data.get("bundled") if not inline else None)
+        return f
 
     async def translate(self, ctx: Context, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
         task = self._task(ctx)
@@ -151,13 +158,15 @@ class PlanningBackend:
 
     def solve(self, f: Formalization, ctx: Context, *, timeout: float) -> Solution:
         parsed: ParsedProblem = f.parsed if isinstance(f.parsed, ParsedProblem) else self.parse(f.text, ctx).parsed
+        if parsed.goal_holds_initially():
+            return goal_already_holds(ctx.data.get("engine", "auto"))
         return solve_pddl(
             parsed.domain.text,
             parsed.text,
             engine=ctx.data.get("engine", "auto"),
             timeout=timeout,
             memory_mb=ctx.data.get("memory_mb"),
-            relax_names=parsed.domain.relax_names,
+            relax_names=parsed.domain.relax_names or parsed.relax_names,
             sandbox=self.sandbox,
         )
 
@@ -168,7 +177,7 @@ class PlanningBackend:
         """translation_exact, facts_f1, solved, plan_valid (against the gold problem), plan_optimal."""
         domain: DomainModel = ctx.data["domain"]
         scores = {"translation_exact": 0.0, "facts_f1": 0.0, "solved": 0.0, "plan_valid": 0.0, "plan_optimal": 0.0}
-        gold_parsed = parse_problem(domain, gold.formal) if gold.formal else None
+        gold_parsed = parse_problem(domain, gold.formal, formal=True) if gold.formal else None
         if gold_parsed is not None and f is not None and isinstance(f.parsed, ParsedProblem):
             mine, ref = f.parsed, gold_parsed
             scores["translation_exact"] = float(mine.init == ref.init and mine.goal == ref.goal)
@@ -218,7 +227,7 @@ class PlanningBackend:
             text=ctx.problem.text,
             domain=ctx.data["domain"],
             bundled=bundled,
-            parse=lambda text: self.parse(text, ctx),
+            parse=lambda text: self._parse_model(text, ctx),
             clause_pool=clause_exemplars(name) if name else [],
             object_pool=object_exemplars(name) if name else [],
             example_nl=ctx.data.get("example_nl"),
@@ -238,6 +247,40 @@ class PlanningBackend:
         from train.sources.planning import PlanningPairs
 
         return PlanningPairs(backend=self)
+
+    def inventory(self) -> dict[str, list[dict[str, object]]]:
+        """For ``nesy backends``: each engine as unified-planning's factory reports it (and whether
+        it can run here), and the bundled domains. Imports unified-planning; starts no planner."""
+        import shutil
+
+        from unified_planning.shortcuts import get_environment
+
+        from planners.solving import available_engines
+        from planners.worker import ENGINES
+
+        registered, usable = set(get_environment().factory.engines), set(available_engines())
+        engines: list[dict[str, object]] = []
+        for name, (up_name, optimal) in ENGINES.items():
+            package = "up-" + up_name.removesuffix("-opt")
+            java = "" if not name.startswith("enhsp") else (
+                "; it also needs Java (found)" if shutil.which("java") else "; it also needs Java, and no `java` is on PATH")
+            if up_name not in registered:
+                why = f"unified-planning has no engine {up_name!r}: pip install {package}{java}"
+            elif java.endswith("PATH"):
+                why = "ENHSP runs on Java and there is no `java` on PATH"
+            else:
+                why = "" if name in usable else f"{package} is registered but not importable here"
+            detail = why or f"{up_name} via unified-planning ({'optimal' if optimal else 'satisficing'})"
+            engines.append({"name": name, "available": not why, "detail": detail, "up_engine": up_name})
+        fd = all(e["available"] for e in engines if e["name"] in ("fd-opt", "fd-sat"))
+        engines.insert(0, {"name": "auto", "available": fd, "detail": "Fast Downward: optimal search for half "
+                           "the time, then satisficing" if fd else "needs fd-opt and fd-sat (pip install up-fast-downward)"})
+        domains = [
+            {"name": d.name, "available": True, "file": d.file,
+             "detail": f"{d.file}, {d.pddl.count('(:action')} actions"}
+            for d in DOMAINS.values()
+        ]
+        return {"engines": engines, "domains": domains}
 
 
 def choose_domain(text: str) -> BundledDomain | None:

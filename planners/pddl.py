@@ -18,6 +18,8 @@ from typing import Any
 
 from nesy.errors import TranslationError
 
+from planners.pddl_repair import Atom, SList, domain_symbols, read_sexprs, repair_domain, repair_problem
+
 __all__ = [
     "UP_LOCK",
     "Fact",
@@ -30,6 +32,7 @@ __all__ = [
     "fact_str",
     "parse_fact",
     "split_domain_and_problem",
+    "read_problem",
 ]
 
 UP_LOCK = threading.RLock()
@@ -92,6 +95,13 @@ class ParsedProblem:
     goal: frozenset[Fact]
     has_metric: bool = False
     notes: tuple[str, ...] = ()
+    goal_negative: frozenset[Fact] = frozenset()  # (not (p ...)) conjuncts of the goal
+    goal_formula: str | None = None  # the goal, when it is more than a conjunction of literals
+    relax_names: bool = False  # a name is used for two kinds of thing: read and solve with relaxed names
+
+    def goal_holds_initially(self) -> bool:
+        """A goal of literals that the initial state (closed world) already satisfies."""
+        return self.goal_formula is None and self.goal <= self.init and not (self.goal_negative & self.init)
 
 
 @contextmanager
@@ -140,9 +150,6 @@ def _translate_error(e: BaseException, text: str, where: str) -> TranslationErro
     if isinstance(e, pyparsing.ParseBaseException):
         symbol = (e.line or "").strip()[max(0, e.col - 1) : max(0, e.col - 1) + 20].split(" ")[0] or None
         msg = f"{where} PDDL syntax error: {e.msg}"
-        if "either" in text and where == "domain" and "(either" in (e.line or ""):
-            msg = f"{where} PDDL uses (either ...) types, which unified-planning cannot read; declare a common supertype instead"
-            symbol = "either"
         return TranslationError(msg, line=e.lineno, col=e.col, symbol=symbol, part=where)
     if isinstance(e, KeyError):
         sym = str(e.args[0]) if e.args else ""
@@ -227,12 +234,31 @@ def _dedupe_types(domain: str) -> tuple[str, list[str]]:
     return domain[: m.end()] + " " + new_body + domain[i - 1 :], [f"type {d!r} was declared more than once; kept the first declaration" for d in dropped]
 
 
-def _clash_names(domain: str) -> set[str]:
-    """Names used both for an action and a predicate (the reader rejects these by default)."""
-    actions = {a.lower() for a in re.findall(r"\(:action\s+([^\s()]+)", domain, re.IGNORECASE)}
-    pm = re.search(r"\(:predicates(.*?)\(:(?:action|functions|constants)", domain, re.IGNORECASE | re.DOTALL)
-    preds = {p.lower() for p in re.findall(r"\(\s*([^\s()?]+)", pm.group(1))} if pm else set()
-    return actions & preds
+def _clash_names(domain: str, problem: str | None = None) -> set[str]:
+    """Names used for two kinds of thing (action, predicate, type, object): the reader rejects
+    these by default, and reads (and solves) them with relaxed names."""
+    try:
+        syms = domain_symbols(domain)
+    except TranslationError:
+        return set()  # unbalanced text: the reader's own error names it
+    preds, types = set(syms.predicates), set(syms.types)
+    out = (syms.actions & preds) | (types & preds) | (types & syms.actions) | (set(syms.constants) & (preds | syms.actions))
+    if problem is not None:
+        out |= _problem_objects(problem) & (preds | types | syms.actions)
+    return out
+
+
+def _problem_objects(problem: str) -> set[str]:
+    try:
+        tops = read_sexprs(problem)
+    except TranslationError:
+        return set()  # the reader reports it
+    for top in tops:
+        if isinstance(top, SList) and top.head() == "define":
+            for sec in top.items[2:]:
+                if isinstance(sec, SList) and sec.head() == ":objects":
+                    return {a.low for a in sec.items[1:] if isinstance(a, Atom) and a.text != "-"}
+    return set()
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -247,33 +273,54 @@ def split_domain_and_problem(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _read(domain: str, problem: str | None) -> tuple[Any, list[str], str]:
-    """Run the reader; returns (UP problem, notes, domain text actually read)."""
-    from unified_planning.exceptions import UPProblemDefinitionError
+def _read(domain: str, problem: str | None, lenient: bool = True) -> tuple[Any, list[str], str, str | None, bool]:
+    """Run the reader on repaired texts; (UP problem, notes, domain read, problem read, relaxed names)."""
     from unified_planning.io import PDDLReader
 
     domain, notes = _dedupe_types(domain)
+    domain, more = _repair(repair_domain, "domain", domain)
+    notes += more
     clashes = _clash_names(domain)
+    if problem is not None:
+        problem, more = _repair(lambda p: repair_problem(domain, p, lenient), "problem", problem)
+        notes += more
+        clashes |= _clash_names(domain, problem)
     # parse the domain alone first so that line numbers name the right text
     with up_environment(relax_names=bool(clashes)) as _, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the relaxed reader warns about each clash we already noted
         if clashes:
-            notes.append(f"action and predicate share a name ({', '.join(sorted(clashes))}); accepted")
+            notes.append(f"things of two kinds (action, predicate, type, object) share a name ({', '.join(sorted(clashes))}); accepted")
         try:
             up_problem = PDDLReader().parse_problem_string(domain, None)
         except Exception as e:  # noqa: BLE001 - every reader failure becomes a TranslationError
             raise _translate_error(e, domain, "domain") from e
         if problem is None:
-            return up_problem, notes, domain
+            return up_problem, notes, domain, None, bool(clashes)
         try:
-            return PDDLReader().parse_problem_string(domain, problem), notes, domain
-        except UPProblemDefinitionError as e:
-            raise _translate_error(e, problem, "problem") from e
+            return PDDLReader().parse_problem_string(domain, problem), notes, domain, problem, bool(clashes)
         except Exception as e:  # noqa: BLE001
             raise _translate_error(e, problem, "problem") from e
 
 
-def _domain_model(up_problem: Any, text: str, notes: list[str]) -> DomainModel:
+def _repair(fn: Any, where: str, text: str) -> tuple[str, list[str]]:
+    """A repair that fails on text it cannot even split into s-expressions leaves it to the reader."""
+    try:
+        return fn(text)
+    except TranslationError as e:
+        if e.symbol in ("(", ")"):
+            return text, []
+        raise
+
+
+def read_problem(domain: str, problem: str) -> tuple[Any, str, str, bool]:
+    """(UP problem, domain read, problem read, relaxed names) for in-process use under ``UP_LOCK``;
+    the same repairs as ``parse_problem``, so a plan is checked against what was solved."""
+    up_problem, _, d, p, relax = _read(domain, problem)
+    assert p is not None
+    return up_problem, d, p, relax
+
+
+def _domain_model(up_problem: Any, text: str, notes: list[str], relax: bool) -> DomainModel:
     types: dict[str, str | None] = {}
     for t in up_problem.user_types:
         types[t.name.lower()] = t.father.name.lower() if t.father is not None else None
@@ -294,7 +341,7 @@ def _domain_model(up_problem: Any, text: str, notes: list[str]) -> DomainModel:
         actions=actions,
         constants=constants,
         notes=tuple(notes),
-        relax_names=bool(_clash_names(text)),
+        relax_names=relax,
     )
 
 
@@ -303,8 +350,8 @@ def _type_name(t: Any) -> str:
 
 
 def parse_domain(text: str) -> DomainModel:
-    up_problem, notes, read = _read(text, None)
-    return _domain_model(up_problem, read, notes)
+    up_problem, notes, read, _, relax = _read(text, None)
+    return _domain_model(up_problem, read, notes, relax)
 
 
 def _flatten(expr: Any) -> Iterable[Any]:
@@ -315,36 +362,56 @@ def _flatten(expr: Any) -> Iterable[Any]:
         yield expr
 
 
-def _as_fact(expr: Any, text: str) -> Fact:
-    if not expr.is_fluent_exp():
-        raise TranslationError(
-            f"only conjunctions of positive facts are supported here, found {expr}",
-            symbol=str(expr),
-        )
+def _as_fact(expr: Any) -> Fact:
     return (expr.fluent().name.lower(), *(str(a).lower() for a in expr.args))
 
 
-def parse_problem(domain: DomainModel | str, problem: str) -> ParsedProblem:
-    """Parse a problem against a domain; raise TranslationError naming line, column and symbol."""
+def _goal_parts(goals: Iterable[Any]) -> tuple[frozenset[Fact], frozenset[Fact], str | None]:
+    """(positive facts, negated facts, the whole goal as text when it is more than a conjunction of literals)."""
+    pos: set[Fact] = set()
+    neg: set[Fact] = set()
+    rest: list[Any] = []
+    for e in (g for goal in goals for g in _flatten(goal)):
+        if e.is_fluent_exp():
+            pos.add(_as_fact(e))
+        elif e.is_not() and e.arg(0).is_fluent_exp():
+            neg.add(_as_fact(e.arg(0)))
+        else:
+            rest.append(e)
+    formula = " and ".join(str(g) for g in goals) if rest else None
+    return frozenset(pos), frozenset(neg), formula
+
+
+def parse_problem(domain: DomainModel | str, problem: str, *, formal: bool = False) -> ParsedProblem:
+    """Parse a problem against a domain; raise TranslationError naming line, column and symbol.
+
+    ``formal``: the text is someone's PDDL, not a model's: objects it uses but never declares
+    are declared (with a note) where their type is unambiguous. ``text`` of the result is the problem as read (after ``pddl_repair``'s repairs, which its
+    notes list): what the planner gets, and what its plan is checked against.
+    """
     dom = domain if isinstance(domain, DomainModel) else parse_domain(domain)
-    up_problem, notes, _ = _read(dom.text, problem)
+    up_problem, notes, _, read, relax = _read(dom.text, problem, formal)
+    assert read is not None
     with UP_LOCK:
         init = frozenset(
-            _as_fact(f, problem) for f, v in up_problem.explicit_initial_values.items() if v.is_true()
+            _as_fact(f) for f, v in up_problem.explicit_initial_values.items() if v.is_true() and f.is_fluent_exp()
         )
-        goal = frozenset(_as_fact(g, problem) for e in up_problem.goals for g in _flatten(e))
+        goal, goal_negative, goal_formula = _goal_parts(up_problem.goals)
         objects = {o.name.lower(): _type_name(o.type) for o in up_problem.all_objects}
         has_metric = bool(up_problem.quality_metrics)
-    name = re.search(r"\(\s*problem\s+([^\s()]+)", problem, re.IGNORECASE)
+    name = re.search(r"\(\s*problem\s+([^\s()]+)", read, re.IGNORECASE)
     return ParsedProblem(
         domain=dom,
-        text=problem,
+        text=read,
         name=name.group(1) if name else "problem",
         objects=objects,
         init=init,
         goal=goal,
         has_metric=has_metric,
-        notes=tuple(notes),
+        notes=tuple(n for n in notes if n not in dom.notes),
+        goal_negative=goal_negative,
+        goal_formula=goal_formula,
+        relax_names=relax,
     )
 
 

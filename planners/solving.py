@@ -20,7 +20,7 @@ from nesy.types import Solution, Status
 from planners.worker import ENGINES
 
 __all__ = [
-    "available_engines", "default_sandbox", "run_worker", "solve_pddl", "SolveJob", "ENGINE_NAMES", "WORKER_MODULE",
+    "available_engines", "default_sandbox", "goal_already_holds", "run_worker", "solve_pddl", "SolveJob", "ENGINE_NAMES", "WORKER_MODULE",
 ]
 
 ENGINE_NAMES = ("auto", *ENGINES)
@@ -124,6 +124,20 @@ def outcome_to_solution(out: dict[str, Any], engine: str, timeout: float) -> Sol
         message = out.get("log", "")[-500:] or f"planner status {up_status}"
     return Solution(
         status=status, answer=plan, certificate=cert, backend="planning", engine=used, metrics=metrics, message=message
+    )
+
+
+def goal_already_holds(engine: str) -> Solution:
+    """The empty plan, optimal, for a goal of literals the initial state satisfies: no planner needed."""
+    return Solution(
+        status=Status.SOLVED_OPTIMALLY,
+        answer=[],
+        certificate={"engine": "none", "optimal": True, "validation": {"valid": True, "messages": []},
+                     "goal_holds_initially": True},
+        backend="planning",
+        engine=engine,
+        metrics={"plan_length": 0.0},
+        message="the goal already holds in the initial state: the empty plan reaches it",
     )
 
 

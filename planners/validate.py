@@ -1,5 +1,8 @@
 """Check a plan against a problem in-process with UP's sequential plan validator (by name).
 
+It simulates the actions state by state, so it follows what the planner handles too:
+negative and disjunctive conditions, quantifiers, equality, conditional effects.
+
 Used for scoring a plan against the *gold* problem. The default validator chosen by
 problem kind can be Tamer, which says INVALID without a reason; the sequential one names
 the inapplicable action and its unmet preconditions, or the unsatisfied goals.
@@ -13,7 +16,7 @@ from typing import Any
 
 from nesy.errors import TranslationError
 
-from planners.pddl import UP_LOCK, parse_fact, up_environment
+from planners.pddl import UP_LOCK, parse_fact, read_problem, up_environment
 
 __all__ = ["PlanCheck", "validate_plan"]
 
@@ -48,11 +51,12 @@ def _action_instance(problem: Any, step: str, i: int) -> Any:
 def validate_plan(domain: str, problem: str, plan: list[str]) -> PlanCheck:
     """Is ``plan`` (steps like "(stack a b)") a valid plan for the problem? Says why not."""
     import unified_planning as up
-    from unified_planning.io import PDDLReader
     from unified_planning.shortcuts import PlanValidator
 
-    with up_environment(), UP_LOCK:
-        p = PDDLReader().parse_problem_string(domain, problem)
+    with UP_LOCK:
+        # read as parse_problem reads it ((either ...) compiled, constants declared), which is what was solved
+        p, _, _, relax = read_problem(domain, problem)
+    with up_environment(relax_names=relax), UP_LOCK:
         try:
             steps = [_action_instance(p, s, i + 1) for i, s in enumerate(plan)]
         except ValueError as e:

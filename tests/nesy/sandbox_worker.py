@@ -3,7 +3,8 @@
 Jobs: {"op": "echo", "value": x}; {"op": "limits"} (its RLIMIT_AS in MB, -1 if unlimited, pid,
 process group, cwd); {"op": "sleep", "s": n}; {"op": "allocate", "mb": n}; {"op": "write"}
 (a file in its cwd); {"op": "child"} (a ``sleep`` process in its group); {"op": "print"}
-(stray stdout); any other op raises ValueError.
+(stray stdout); {"op": "set", "value": x} / {"op": "get"} (a module global); {"op": "die"}
+(the process kills itself); any other op raises ValueError.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from nesy.sandbox import serve_jobs
 
+_STATE: dict[str, Any] = {}  # what a job leaves behind: no later run may see it
+
 
 def handle(job: dict[str, Any]) -> dict[str, Any]:
     op = job["op"]
@@ -24,7 +27,14 @@ def handle(job: dict[str, Any]) -> dict[str, Any]:
     if op == "limits":
         soft = resource.getrlimit(resource.RLIMIT_AS)[0]
         mb = -1 if soft == resource.RLIM_INFINITY else soft // (1024 * 1024)
-        return {"memory_mb": mb, "pid": os.getpid(), "pgid": os.getpgid(0), "cwd": os.getcwd()}
+        return {"memory_mb": mb, "pid": os.getpid(), "pgid": os.getpgid(0), "cwd": os.getcwd(), "ppid": os.getppid()}
+    if op == "set":
+        _STATE["value"] = job["value"]
+        return {"set": job["value"]}
+    if op == "get":
+        return {"value": _STATE.get("value"), "files": sorted(os.listdir("."))}
+    if op == "die":
+        os.kill(os.getpid(), 9)
     if op == "sleep":
         time.sleep(float(job["s"]))
         return {"slept": job["s"]}

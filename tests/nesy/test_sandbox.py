@@ -123,8 +123,9 @@ def test_concurrent_runs_each_get_their_own_answer_and_close_stops_the_spares() 
         runs = list(pool.map(lambda i: box.run([{"op": "echo", "value": i}, {"op": "limits"}], deadline_s=60), range(16)))
     assert [r.results[0]["value"] for r in runs] == list(range(16))
     assert len({r.results[1]["pid"] for r in runs}) == 16  # a fresh process per run
+    assert len({r.results[1]["ppid"] for r in runs}) <= 8 + 2  # forked by at most one warm worker per concurrent run
     spares = [p for p in _procs(WORKER) if p[1] == os.getpid()]
-    assert len(spares) == 2
+    assert 2 <= len(spares) <= box.max_idle  # the warm workers wait for the next runs
     box.close()
     assert not [p for p in _procs(WORKER) if p[1] == os.getpid()]
     assert box.run([{"op": "echo", "value": "after close"}], deadline_s=30).results == [{"value": "after close"}]
@@ -142,18 +143,20 @@ time.sleep(600)
 
 
 def test_workers_of_a_killed_parent_end_and_clean_up() -> None:
-    """A server killed before its cleanup: its running worker (and spare) must not run on unbounded."""
+    """A server killed before its cleanup: its warm workers, and the running child with its own
+    child, must not run on unbounded; their directories go too."""
     parent = subprocess.Popen([sys.executable, "-c", _PARENT], cwd=Path(__file__).resolve().parents[2])
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # the running worker has started its child, the spare waits
+        while time.monotonic() < deadline:  # a worker's forked child runs `sleep`, a spare waits
             workers = [p for p in _procs(WORKER) if p[1] == parent.pid]
-            groups = {pgrp for _, _, pgrp in workers}
+            children = [p for p in _procs(WORKER) if p[1] in {w[0] for w in workers}]
+            groups = {pgrp for _, _, pgrp in workers + children}
             try:
-                dirs = [Path(os.readlink(f"/proc/{pid}/cwd")) for pid, _, _ in workers]
+                dirs = [Path(os.readlink(f"/proc/{pid}/cwd")) for pid, _, _ in workers + children]
             except OSError:
-                continue  # the first run's worker was just discarded
-            if len(workers) == 2 and sorted(len(_group(g)) for g in groups) == [1, 2]:
+                continue
+            if len(workers) == 2 and len(children) == 1 and len(_group(children[0][2])) == 2:
                 break
             time.sleep(0.2)
         else:
@@ -165,4 +168,34 @@ def test_workers_of_a_killed_parent_end_and_clean_up() -> None:
     while time.monotonic() < deadline and (any(_group(g) for g in groups) or any(d.exists() for d in dirs)):
         time.sleep(0.2)
     assert not any(_group(g) for g in groups)
-    assert not any(d.exists() for d in dirs)
+    assert not [d for d in dirs if d.exists()]
+
+
+def test_one_warm_worker_serves_run_after_run_and_nothing_leaks_between_them() -> None:
+    box = Sandbox(WORKER, spares=0, memory_mb=512, max_idle=1)
+    try:
+        first = box.run([{"op": "set", "value": "secret"}, {"op": "write"}, {"op": "limits"}], deadline_s=30)
+        second = box.run([{"op": "get"}, {"op": "limits"}], deadline_s=30)
+        assert second.results[0] == {"value": None, "files": []}  # module globals and files of the first are gone
+        assert first.results[2]["ppid"] == second.results[1]["ppid"]  # the same warm worker forked both
+        assert first.results[2]["pid"] != second.results[1]["pid"]
+        assert first.results[2]["cwd"] != second.results[1]["cwd"]
+    finally:
+        box.close()
+
+
+def test_a_killed_or_crashed_child_leaves_its_worker_serving() -> None:
+    box = Sandbox(WORKER, spares=0, memory_mb=512, max_idle=1)
+    try:
+        hung = box.run([{"op": "limits"}, {"op": "child"}, {"op": "sleep", "s": 600}], deadline_s=1)
+        assert hung.killed and _group(hung.results[0]["pgid"]) == []
+        died = box.run([{"op": "die"}, {"op": "echo", "value": 1}], deadline_s=30)
+        assert died.results == [] and died.returncode == -9
+        blown = box.run([{"op": "allocate", "mb": 2048}], deadline_s=30)
+        assert blown.results[0]["error"] == "MemoryError"
+        after = box.run([{"op": "echo", "value": "next"}, {"op": "limits"}], deadline_s=30)
+        assert after.results[0] == {"value": "next"} and after.results[1]["memory_mb"] == 512
+        assert after.results[1]["ppid"] == hung.results[0]["ppid"]  # no new interpreter was started
+        assert after.seconds < 5  # a fork, not an interpreter start and imports
+    finally:
+        box.close()

@@ -1,0 +1,238 @@
+"""The pddlgym parse/solve table: PDDL written by others through ``Reasoner.solve_formal``.
+
+    python -m benchmarks.pddlgym_table [--timeout 60] [--per-domain N] [--out FILE]
+
+The ``pddlgym`` wheel (installed ``--no-deps`` as data; never imported: its files are found
+with ``importlib.util.find_spec``) ships domains as ``pddl/<name>.pddl`` and their problems in
+``pddl/<name>/`` and ``pddl/<name>_test/``. Every problem is solved satisficing with Fast
+Downward (``fd-sat``) under ``--timeout``. A refusal (our reader says no) is checked against
+unified-planning's own reader on the original text and against Fast Downward run directly on
+the original files: a refusal that either of them handles is *avoidable* and counts as ours.
+
+Rows go to ``FILE.jsonl`` one per problem as they finish, so a stopped run resumes where it
+was (done rows are skipped); the table is written to ``FILE`` (markdown) and ``FILE.json``
+atomically after every domain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nesy.errors import NesyError
+
+__all__ = ["Item", "pddlgym_root", "items", "solve_item", "table", "main"]
+
+
+def pddlgym_root() -> Path:
+    spec = importlib.util.find_spec("pddlgym")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("pddlgym is not installed: pip install --no-deps pddlgym==0.0.7")
+    return Path(next(iter(spec.submodule_search_locations))) / "pddl"
+
+
+@dataclass(frozen=True)
+class Item:
+    domain: str  # the table's row: the folder's name without _test
+    domain_file: Path
+    problem_file: Path
+
+    @property
+    def key(self) -> str:
+        return f"{self.problem_file.parent.name}/{self.problem_file.name}"
+
+
+def _natural(p: Path) -> list[Any]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)]
+
+
+def items(root: Path, per_domain: int | None = None) -> list[Item]:
+    """Problems by domain; a folder without ``<folder>.pddl`` takes the longest domain name it starts with."""
+    domains = {p.stem: p for p in root.glob("*.pddl")}
+    by_domain: dict[str, list[Item]] = defaultdict(list)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        base = folder.name.removesuffix("_test")
+        name = base if base in domains else max((d for d in domains if base.startswith(d)), key=len, default=None)
+        if name is None:
+            continue
+        for f in sorted(folder.glob("*.pddl"), key=_natural):
+            by_domain[base].append(Item(base, domains[name], f))
+    out: list[Item] = []
+    for name in sorted(by_domain):
+        # train and test folders alternate so that a small sample sees both
+        rows = sorted(by_domain[name], key=lambda i: (_natural(i.problem_file), i.problem_file.parent.name))
+        out += rows[:per_domain] if per_domain else rows
+    return out
+
+
+# -- what unified-planning and Fast Downward make of the original text ------------------------------
+
+
+def up_reads(domain: str, problem: str) -> str:
+    """'' when UP's own reader parses the original text, else its first error line."""
+    import warnings
+
+    from unified_planning.io import PDDLReader
+
+    from planners.pddl import up_environment
+
+    with up_environment(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            PDDLReader().parse_problem_string(domain, problem)
+            return ""
+        except Exception as e:  # noqa: BLE001 - the answer is the message
+            return (str(e).splitlines() or [type(e).__name__])[0][:300]
+
+
+def fd_solves(domain_file: Path, problem_file: Path, timeout: float) -> str:
+    """Fast Downward run directly on the original files: 'solved', 'unsolvable', or why it failed."""
+    spec = importlib.util.find_spec("up_fast_downward")
+    if spec is None or spec.origin is None:
+        return "not installed"
+    fd = Path(spec.origin).parent / "downward" / "fast-downward.py"
+    with tempfile.TemporaryDirectory(prefix="nesy-fd-") as tmp:
+        try:
+            r = subprocess.run(
+                [sys.executable, str(fd), "--plan-file", "plan", "--search-time-limit", f"{int(timeout)}s",
+                 "--alias", "lama-first", str(domain_file), str(problem_file)],
+                cwd=tmp, capture_output=True, text=True, timeout=timeout + 30,
+            )
+        except subprocess.TimeoutExpired:
+            return "timeout"
+    if r.returncode == 0:
+        return "solved"
+    if r.returncode in (11, 12):
+        return "unsolvable"
+    lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip() and not ln.startswith(("INFO", "["))]
+    return f"exit {r.returncode}: " + (lines[-1][:300] if lines else "")
+
+
+# -- one problem -------------------------------------------------------------------------------
+
+
+def solve_item(reasoner: Any, item: Item, timeout: float, fd_checks: dict[str, str]) -> dict[str, Any]:
+    from nesy.types import Status
+
+    domain, problem = item.domain_file.read_text(), item.problem_file.read_text()
+    row: dict[str, Any] = {"domain": item.domain, "file": item.key, "domain_file": item.domain_file.name}
+    start = time.perf_counter()
+    try:
+        sol, _ = reasoner.solve_formal("planning", problem, {"domain_pddl": domain, "engine": "fd-sat"}, timeout=timeout)
+    except NesyError as e:
+        row.update(parsed=False, status="REFUSED", cause=str(e), seconds=round(time.perf_counter() - start, 2))
+        row["up_reader"] = up_reads(domain, problem) or "parses"
+        # one direct Fast Downward run per domain and cause: the answer hardly differs by problem
+        key = item.domain + "|" + re.sub(r"line \d+.*", "", str(e))
+        if key not in fd_checks:
+            fd_checks[key] = fd_solves(item.domain_file, item.problem_file, timeout)
+        row["fast_downward"] = fd_checks[key]
+        row["avoidable"] = row["up_reader"] == "parses" or fd_checks[key] in ("solved", "unsolvable")
+        return row
+    row.update(
+        parsed=True,
+        status=sol.status.value if hasattr(sol.status, "value") else str(sol.status),
+        solved=sol.status in (Status.SOLVED, Status.SOLVED_OPTIMALLY),
+        plan_length=len(sol.answer) if isinstance(sol.answer, list) else None,
+        plan=sol.answer if isinstance(sol.answer, list) else None,
+        message=sol.message[:300],
+        seconds=round(time.perf_counter() - start, 2),
+    )
+    return row
+
+
+# -- the table -------------------------------------------------------------------------------------
+
+
+def table(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    per: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        d = per.setdefault(r["domain"], {"files": 0, "parsed": 0, "solved": 0, "other": defaultdict(int), "refusals": defaultdict(int)})
+        d["files"] += 1
+        d["parsed"] += int(r["parsed"])
+        d["solved"] += int(bool(r.get("solved")))
+        if not r["parsed"]:
+            cause = re.sub(r" \(line \d+, column \d+\)", "", r["cause"])
+            tag = "AVOIDABLE" if r.get("avoidable") else "also UP/FD"
+            d["refusals"][f"{cause} [{tag}: UP reader {r['up_reader'][:80]!r}; FD {r['fast_downward'][:80]!r}]"] += 1
+        elif not r.get("solved"):
+            d["other"][r["status"]] += 1
+    total = {k: sum(d[k] for d in per.values()) for k in ("files", "parsed", "solved")}
+    total["avoidable_refusals"] = sum(1 for r in rows if not r["parsed"] and r.get("avoidable"))
+    return {"domains": {k: {**v, "other": dict(v["other"]), "refusals": dict(v["refusals"])} for k, v in per.items()}, "total": total}
+
+
+def markdown(t: dict[str, Any], args: argparse.Namespace) -> str:
+    out = [
+        f"# pddlgym through solve_formal (fd-sat, {args.timeout:g} s, per domain: {args.per_domain or 'all'})", "",
+        "| domain | files | parsed | solved | not solved (status) | refusals (cause) |", "|---|---|---|---|---|---|",
+    ]
+    for name, d in sorted(t["domains"].items()):
+        other = ", ".join(f"{k} {v}" for k, v in d["other"].items())
+        refused = "; ".join(f"{v}× {k}" for k, v in d["refusals"].items())
+        out.append(f"| {name} | {d['files']} | {d['parsed']} | {d['solved']} | {other} | {refused} |")
+    tot = t["total"]
+    out += ["", f"**total**: {tot['files']} files, {tot['parsed']} parsed, {tot['solved']} solved, "
+            f"{tot['avoidable_refusals']} avoidable refusals"]
+    return "\n".join(out) + "\n"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per solve (and per direct FD check)")
+    ap.add_argument("--per-domain", type=int, default=None, help="the first N problems of each domain (default: all)")
+    ap.add_argument("--domains", default="", help="comma-separated domains (default: all)")
+    ap.add_argument("--out", type=Path, default=Path("runs/pddlgym_table.md"))
+    args = ap.parse_args(argv)
+
+    from nesy.reasoner import Reasoner
+    from nesy.settings import Settings
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    jsonl = args.out.with_name(args.out.name + ".jsonl")
+    rows = [json.loads(ln) for ln in jsonl.read_text().splitlines() if ln.strip()] if jsonl.exists() else []
+    done = {r["file"] for r in rows}
+    todo = items(pddlgym_root(), args.per_domain)
+    if args.domains:
+        todo = [i for i in todo if i.domain in set(args.domains.split(","))]
+    reasoner = Reasoner(backends=["planning"], settings=Settings(sandbox_spares=1))
+    fd_checks: dict[str, str] = {}
+    left = [i for i in todo if i.key not in done]
+    print(f"{len(todo)} problems, {len(todo) - len(left)} done before, {len(left)} to run", flush=True)
+    with jsonl.open("a") as f:
+        for n, item in enumerate(left, 1):
+            row = solve_item(reasoner, item, args.timeout, fd_checks)
+            f.write(json.dumps(row) + "\n")
+            f.flush()
+            rows.append(row)
+            print(f"[{n}/{len(left)}] {item.key}: {row['status']} {row.get('cause', '')[:120]}", flush=True)
+            if n == len(left) or left[n].domain != item.domain:
+                t = table([r for r in rows if r["file"] in {i.key for i in todo}])
+                _write_atomic(args.out, markdown(t, args))
+                _write_atomic(args.out.with_name(args.out.name + ".json"), json.dumps(t, indent=1))
+    t = table([r for r in rows if r["file"] in {i.key for i in todo}])
+    _write_atomic(args.out, markdown(t, args))
+    _write_atomic(args.out.with_name(args.out.name + ".json"), json.dumps(t, indent=1))
+    print(markdown(t, args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
