@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from logic.encoded import Encoded
+from logic.forward import READINGS
 from logic.gbnf import GENERIC_FOL_GBNF
 from logic.language import parse_any
 from logic.problem import name_candidates, normalize_answer, split_problem
@@ -46,6 +47,19 @@ class LogicContext(BaseModel):
     question: str | None = None
     options: list[str] | None = Field(None, max_length=26)
     format: Literal["entailment", "choice", "csp"] | None = None
+    # how the solver reads the premises: classical logic (the default), or the Horn part by
+    # forward chaining: "forward" (ProofWriter's open-world reasoner), "closed-world" (negation as failure)
+    reading: Literal["classical", "forward", "closed-world"] | None = None
+
+
+def _reading(problem: Problem) -> str:
+    """The problem's ``context.reading``, checked: classical unless it asks for another."""
+    asked = (problem.context or {}).get("reading")
+    if asked is None:
+        return "classical"
+    if asked not in READINGS:
+        raise ConfigError(f"unknown reading {asked!r} in the problem's context; use one of: {', '.join(READINGS)}")
+    return str(asked)
 
 
 class LogicBackend:
@@ -84,7 +98,8 @@ class LogicBackend:
         parts = split_problem(problem)
         return Context(
             kind="logic", problem=problem,
-            data={"parts": parts, "format": parts.format, "labels": parts.labels, "options": parts.options},
+            data={"parts": parts, "format": parts.format, "labels": parts.labels, "options": parts.options,
+                  "reading": _reading(problem)},
             vocabulary={"words": name_candidates(parts.premises + " " + parts.statement)},
         )
 
@@ -118,7 +133,8 @@ class LogicBackend:
     def solve(self, f: Formalization, ctx: Context, *, timeout: float = 10.0) -> Solution:
         if not isinstance(f.parsed, Encoded):  # a text's errors are TranslationErrors here, not solver failures
             parse_any(f.text, self.settings.max_formula_depth)
-        d = decide_isolated(self.sandbox(), f.text, timeout=timeout, max_depth=self.settings.max_formula_depth)
+        d = decide_isolated(self.sandbox(), f.text, timeout=timeout, max_depth=self.settings.max_formula_depth,
+                            reading=ctx.data.get("reading", "classical"))
         cert = dict(d.certificate)
         labels = ctx.data.get("labels") or {}
         answer = d.answer
@@ -156,4 +172,23 @@ class LogicBackend:
         from train.sources.logic import LogicPairs
 
         return LogicPairs(backend=self)
+
+    def inventory(self) -> dict[str, list[dict[str, object]]]:
+        """For ``nesy backends``: Z3 and the languages it decides, and the public datasets found
+        where ``logic.datasets`` looks for them. Starts no solver."""
+        import importlib.metadata
+
+        from logic.datasets import DATASETS, default_path
+
+        ok, why = self.available()
+        version = importlib.metadata.version("z3-solver") if ok else ""
+        engines = [{"name": "z3", "available": ok, "version": version,
+                    "detail": f"z3-solver {version}: the FOL line language, the constraint form, SMT-LIB2" if ok else why}]
+        datasets = []
+        for name in DATASETS:
+            path = default_path(name)
+            found = path.is_file()
+            datasets.append({"name": name, "available": found, "path": str(path),
+                             "detail": str(path) if found else f"not found at {path} (pass --path to nesy bench)"})
+        return {"engines": engines, "datasets": datasets}
 

@@ -20,7 +20,7 @@ import z3
 from logic.encoded import Encoded
 from nesy.types import Status
 
-__all__ = ["Decision", "decide"]
+__all__ = ["Decision", "decide", "decide_text"]
 
 MAX_MODEL_ENTRIES = 60
 _NO_TIME = "no time left"  # a check skipped because earlier ones used the budget
@@ -220,3 +220,40 @@ def _decide_sat(enc: Encoded, budget: _Budget) -> Decision:
         return Decision(Status.SOLVED, "unsat", "", _cert(enc, checks, c.core))
     status, msg = _undetermined(checks, "satisfiability", budget)
     return Decision(status, None, msg, _cert(enc, checks))
+
+
+def decide_text(text: str, *, timeout: float, max_depth: int, reading: str = "classical") -> Decision:
+    """Parse, lint and decide a formal text under a reading (``logic.forward.READINGS``).
+
+    ``forward`` and ``closed-world`` read the Horn part of a first-order program by forward
+    chaining; a program or question outside it is decided classically, and the certificate
+    and message say so. The default, ``classical``, is the two Z3 checks above.
+    """
+    from logic.fol import parse_program
+    from logic.forward import READINGS, NotHorn, forward_decide
+    from logic.language import parse_any
+
+    if reading not in READINGS:
+        raise ValueError(f"unknown reading {reading!r}; known: {', '.join(READINGS)}")
+    enc, _, language = parse_any(text, max_depth)
+    if reading == "classical":
+        return decide(enc, timeout=timeout)
+    start = time.perf_counter()
+    why = f"only first-order programs have a {reading} reading"
+    if language == "fol":
+        try:
+            answer, cert = forward_decide(parse_program(text, max_depth), reading, timeout)
+        except NotHorn as e:
+            why = f"the {reading} reading does not apply: {e}"
+        except TimeoutError:
+            return Decision(Status.TIMEOUT, None, f"forward chaining did not finish within {timeout:g} s",
+                            {"reading": reading}, time.perf_counter() - start)
+        else:
+            cert["goal_texts"] = enc.goal_texts
+            cert["language"] = language
+            return Decision(Status.SOLVED, answer, "", cert, time.perf_counter() - start)
+    d = decide(enc, timeout=max(0.001, timeout - (time.perf_counter() - start)))
+    d.certificate["reading"] = "classical"
+    d.certificate["reading_refused"] = why
+    d.message = (d.message + "; " if d.message else "") + why + ", decided classically"
+    return d

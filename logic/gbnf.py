@@ -88,36 +88,52 @@ def program_gbnf(preds: Mapping[str, int] | None = None, consts: Sequence[str] |
 def clause_gbnf(form: str, preds: Mapping[str, int], consts: Sequence[str], head: str | None = None) -> str:
     """The content grammar for one clause form: only the shape the chosen form allows.
 
-    ``head`` fixes a rule's conclusion (the class the sentence names last), leaving the body
-    to the other predicates.
+    A fact may join literals about individuals ("The squirrel is big and not red."); a rule's
+    body literals may be negated ("If something is quiet and not nice then ..."), its
+    conclusion may join literals, and a rule about individuals only ("If the cow is blue then
+    the cow likes the squirrel.") has no quantifier. ``head`` fixes a rule's conclusion (the
+    class the sentence names last), leaving the body to the other predicates.
     """
     ground = _atom_rules(preds, "const").replace("atom ::=", "gatom ::=")
     ground += f"const ::= {_alts(sorted(consts))}\n" if consts else 'const ::= "x"\n'
+    ground += 'glit ::= "not "? gatom\n'
     fixed = head in preds and preds[head] == 1 and len(preds) > 1  # a rule whose conclusion is given
     body = {p: a for p, a in preds.items() if p != head} if fixed else preds
-    over_x = _atom_rules(body, "xterm").replace("atom ::=", "xatom ::=")
-    over_x += "xterm ::= " + _alts(["x", *sorted(consts)]) + "\n"
+    over_x = _atom_rules(body, "xterm").replace("atom ::=", "xbatom ::=")
+    over_x += "xterm ::= " + _alts(["x", *sorted(consts)]) + "\n" + 'xlit ::= "not "? xbatom\n'
     if form == "fact":
-        return "root ::= gatom\n" + ground
+        return 'root ::= gatom (" and " glit)*\n' + ground
     if form == "negated fact":
-        return 'root ::= "not " gatom\n' + ground
+        return 'root ::= "not " gatom (" and " glit)*\n' + ground
     if form in ("rule", "negative rule"):
         neg = '"not " ' if form == "negative rule" else ""
-        concl = literal(f"{head}(x)") if fixed else "xatom"
-        return f'root ::= "forall x. " xatom (" and " xatom)* " -> " {neg}{concl}\n' + over_x
+        if fixed:
+            return (f'root ::= "forall x. " xlit (" and " xlit)* " -> " {neg}{literal(f"{head}(x)")} (" and " xlit)*\n'
+                    + over_x)
+        over_x += _atom_rules(preds, "xterm").replace("atom ::=", "xatom ::=")
+        root = f'root ::= "forall x. " xlit (" and " xlit)* " -> " {neg}xatom (" and " xlit)*'
+        if not consts:
+            return root + "\n" + over_x
+        # a rule about named individuals only: "If the cow is blue then the cow likes the squirrel."
+        return root + f' | glit (" and " glit)* " -> " {neg}gatom (" and " glit)*\n' + over_x + ground
     return formula_gbnf(preds, consts)
 
 
 MAX_CANDIDATES = 48  # past this many, a clause is generated under its grammar instead of ranked
 
 
-def clause_candidates(form: str, preds: Mapping[str, int], consts: Sequence[str], head: str | None = None) -> tuple[str, ...]:
+def clause_candidates(form: str, preds: Mapping[str, int], consts: Sequence[str], head: str | None = None,
+                      reading: str | None = None) -> tuple[str, ...]:
     """Every formula of a clause form over the sentence's symbols, for ranking by likelihood.
 
     A subset of what ``clause_gbnf`` admits for the same arguments: facts over the constants,
     rules with one or two body atoms over ``x``. Empty for "other" (free form) and when the
-    choice is too wide to rank.
+    choice is too wide to rank. ``reading``: the formula the sentence's words decide
+    (``logic.phrases``: relations with their argument order, negations, individuals) is then
+    the only candidate — the words left nothing to rank.
     """
+    if reading is not None:
+        return (reading,)
     def ground(p: str, a: int) -> list[str]:
         if a == 0:
             return [p]

@@ -17,7 +17,7 @@ from logic.ast import (
 )
 from nesy.errors import TranslationError
 
-__all__ = ["Issue", "lint", "check", "suggest"]
+__all__ = ["Issue", "lint", "check", "suggest", "repeated_conjuncts", "shape"]
 
 # Names that read as variables when nothing binds or declares them.
 _VARIABLE_LIKE = re.compile(r"^[a-z][0-9_']*$")
@@ -155,3 +155,42 @@ def _term(t: Term, scope: dict[str, str], prog: Program, issues: list[Issue], us
     return None
 
 
+
+
+def shape(f: Formula) -> str:
+    """A formula as text without source positions: two parts with the same shape say the same."""
+    if isinstance(f, Atom):
+        return f"{f.pred}({', '.join(t.name for t in f.args)})"
+    if isinstance(f, Eq):
+        return f"{f.left.name} {'!=' if f.negated else '='} {f.right.name}"
+    if isinstance(f, BoolConst):
+        return str(f.value).lower()
+    if isinstance(f, Not):
+        return f"not {shape(f.arg)}"
+    if isinstance(f, (And, Or)):
+        return "(" + f" {'and' if isinstance(f, And) else 'or'} ".join(shape(a) for a in f.args) + ")"
+    if isinstance(f, (Implies, Iff, Xor)):
+        op = {Implies: "->", Iff: "<->", Xor: "xor"}[type(f)]
+        return f"({shape(f.left)} {op} {shape(f.right)})"
+    if isinstance(f, Quant):
+        return f"{f.kind} {' '.join(v for v, _ in f.binders)}. {shape(f.body)}"
+    raise TypeError(f"unexpected node {f!r}")  # pragma: no cover
+
+
+def repeated_conjuncts(f: Formula) -> list[str]:
+    """Parts a conjunction or disjunction says twice ("Cow(x) and Cow(x)"): a model that lost
+    its place in the sentence; the solver would not mind, so the translator checks."""
+    out: list[str] = []
+    if isinstance(f, (And, Or)):
+        seen: set[str] = set()
+        for a in f.args:
+            k = shape(a)
+            if k in seen:
+                out.append(k)
+            seen.add(k)
+    children = {Not: lambda g: [g.arg], And: lambda g: list(g.args), Or: lambda g: list(g.args),
+                Implies: lambda g: [g.left, g.right], Iff: lambda g: [g.left, g.right],
+                Xor: lambda g: [g.left, g.right], Quant: lambda g: [g.body]}
+    for c in children.get(type(f), lambda g: [])(f):
+        out += repeated_conjuncts(c)
+    return out

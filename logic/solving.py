@@ -18,8 +18,10 @@ WORKER = "logic.worker"
 _GRACE_S = 1.0  # past the budget, for the worker's parse and a check that overruns Z3's timer
 
 
-def decide_isolated(sandbox: Sandbox, text: str, *, timeout: float, max_depth: int) -> Decision:
-    job = {"text": text, "timeout": timeout, "max_depth": max_depth}
+def decide_isolated(sandbox: Sandbox, text: str, *, timeout: float, max_depth: int,
+                    reading: str = "classical") -> Decision:
+    """``reading``: classical (Z3), or forward / closed-world over the Horn part (``logic.forward``)."""
+    job = {"text": text, "timeout": timeout, "max_depth": max_depth, "reading": reading}
     run = sandbox.run([job], deadline_s=timeout + _GRACE_S)
     if run.results:
         out = run.results[0]

@@ -19,8 +19,9 @@ from functools import lru_cache
 from logic.fol import parse_formula, parse_program
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
-from logic.lint import check
-from logic.problem import ProblemParts, content_words, name_candidates
+from logic.lint import check, repeated_conjuncts
+from logic.phrases import Reader, camel, entity_phrases
+from logic.problem import ProblemParts, _singular, content_words, name_candidates
 from collections.abc import Awaitable, Callable
 
 from nesy.errors import TranslationError
@@ -120,6 +121,13 @@ def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) ->
     const_lower = {c.lower(): c for c in consts}
     local: dict[str, int] = {}
     named: list[str] = []
+    # a constant of several words ("BaldEagle": "the bald eagle") is one individual, not two classes
+    for c in consts:
+        words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", c)
+        m = re.search(r"\b" + r"\s+".join(words) + r"\b", sentence, re.I) if len(words) > 1 else None
+        if m:
+            named.append(c)
+            sentence = sentence[:m.start()] + sentence[m.end():]
     for word, sing in content_words(sentence):
         if word.lower() in const_lower or sing.lower() in const_lower:
             named.append(const_lower.get(word.lower()) or const_lower[sing.lower()])
@@ -132,13 +140,66 @@ def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) ->
     return local, list(dict.fromkeys(named))
 
 
+_RULE_WORDS = re.compile(r"\b(if|all|every|each|something|someone|things|people|whoever|anyone|anything)\b", re.I)
+_NEGATION = re.compile(r"\b(not|no|never|none)\b|n't", re.I)
+
+
 def clause_forms(sentence: str, names_constant: bool) -> list[str]:
-    """The forms a sentence's words allow: a named individual makes a fact, none a rule, a
-    negation word the negated one; "other" (any formula) stays open."""
-    negated = bool(re.search(r"\b(not|no|never|none)\b|n't", sentence.lower()))
-    if names_constant:
+    """The forms a sentence's words allow: words of generality ("if", "all", "something")
+    make a rule, else a named individual makes a fact; a negation word the negated one
+    (in a rule it may sit in the condition, so both rule forms stay); "other" stays open."""
+    negated = bool(_NEGATION.search(sentence))
+    if names_constant and not _RULE_WORDS.search(sentence):
         return ["negated fact" if negated else "fact", "other"]
-    return ["negative rule" if negated else "rule", "other"]
+    return ["negative rule", "rule", "other"] if negated else ["rule", "other"]
+
+
+def form_of(formula: str) -> str:
+    """The clause form of a formula the sentence's words decided (see ``logic.phrases``)."""
+    if " -> " in formula:
+        return "negative rule" if formula.split(" -> ", 1)[1].startswith("not ") else "rule"
+    return "negated fact" if formula.startswith("not ") else "fact"
+
+
+def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str],
+                   ) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """What the words decide: each sentence's formula where its shape is one ``Reader`` reads,
+    and the declarations reconciled with it — an individual ("the cow", "Bob") is a constant
+    and never a predicate, a verb between two individuals a two-place relation.
+
+    Returns (sentence -> formula, predicates, constants); the model's declarations keep their
+    order, and what the reading adds comes after them.
+    """
+    by_lower = {p.lower(): p for p in preds}
+    used: dict[str, int] = {}
+
+    def name(words: str, arity: int) -> str:
+        w = words.lower()
+        if arity == 1:
+            hit = by_lower.get(w) or by_lower.get(_singular(w))
+            n = hit or camel(_singular(w))
+        else:
+            n = camel(words)
+            n = by_lower.get(n.lower(), n)
+        if used.setdefault(n, arity) != arity:  # one word as a class and as a relation: keep both apart
+            n = f"{n}{arity}"
+            used.setdefault(n, arity)
+        return n
+
+    phrases = entity_phrases(" ".join(texts))
+    for c in consts:  # the model's constants that are words of the text
+        phrases.setdefault(c.lower(), c)
+    reader = Reader(phrases, name)
+    for t in texts:  # the first pass learns the individuals named only as subjects before a verb
+        reader.read(t)
+    used.clear()
+    reader.used_constants.clear()
+    read = {t: r for t in texts if (r := reader.read(t)) is not None}
+    new_consts = list(reader.used_constants)
+    out_consts = [c for c in consts if c not in used] + [c for c in new_consts if c not in consts]
+    out_preds = {p: used.get(p, a) for p, a in preds.items() if p not in reader.used_constants}
+    out_preds.update({p: a for p, a in used.items() if p not in out_preds})
+    return read, out_preds, out_consts
 
 
 def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
@@ -172,17 +233,24 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
                                      constraint=Constraint(grammar=declarations_gbnf(names)),
                                      max_tokens=min(12 * len(names), 400), source=whole))
     preds, consts = declared.value
+    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
+    # what the words decide (individuals, relations, the shape of a rule) is not the model's choice
+    readings: dict[str, str] = {}
+    if options.grammar:
+        readings, preds, consts = read_sentences([s for s, _ in targets], preds, consts)
     if not preds:
         raise TranslationError("the model declared no predicates", stage="translate.declarations")
     decl = _decl_text(preds, consts)
     form_pool, formula_pool = exemplar_pool("form"), exemplar_pool("formula")
-    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
     per_problem = options.exemplars_by == "problem"
 
     def form_step(sentence: str) -> Step[str]:
         # 2. the clause form: a finite choice among those the sentence's words allow
         _, local_consts = sentence_symbols(sentence, preds, consts)
-        forms = tuple(clause_forms(sentence, bool(local_consts)) if options.grammar else CLAUSE_FORMS)
+        if sentence in readings:
+            forms: tuple[str, ...] = (form_of(readings[sentence]),)
+        else:
+            forms = tuple(clause_forms(sentence, bool(local_consts)) if options.grammar else CLAUSE_FORMS)
         shots = select_exemplars(whole if per_problem else sentence, form_pool, options.exemplars + 2)
         return Step("logic.form", few_shot_messages("Name the form of the sentence.", shots, sentence),
                     lambda t: t if t in CLAUSE_FORMS else "other", constraint=Constraint(choices=forms),
@@ -203,18 +271,28 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
         # the grammar holds the symbols this sentence names (a rule concludes the one named
         # last); new ones join the declarations
         head = list(local_preds)[-1] if len(local_preds) > 1 else None
-        if form == "other" or not local_preds:  # free form: everything declared, plus the sentence's words
+        reading = readings.get(sentence) if form == form_of(readings.get(sentence, "")) else None
+        if reading is not None:  # the words decided the formula: its own symbols, no fixed head
+            local_preds = {p: a for p, a in preds.items() if re.search(rf"\b{p}\(", reading)}
+            local_consts = [c for c in consts if re.search(rf"\b{c}\b", reading)]
+            head = None
+        elif form == "other" or not local_preds:  # free form: everything declared, plus the sentence's words
             local_preds, head = {**preds, **local_preds}, None
         full_decl = _decl_text({**preds, **{p: a for p, a in local_preds.items() if p not in preds}}, consts)
 
         def parse_one(text: str) -> str:
-            parse_formula(text)
+            formula = parse_formula(text)
             check(parse_program(f"{full_decl}\n{role}: {text}"))
+            twice = repeated_conjuncts(formula)
+            if twice:
+                raise TranslationError(f"{twice[0]} is said twice in one conjunction; write each part once",
+                                       stage="lint", symbol=twice[0])
             return text
 
         symbols = (form, local_preds, local_consts or consts, head)
         return Step("logic.formula", msgs, parse_one, label=f"translate.{role}",
-                    constraint=Constraint(grammar=clause_gbnf(*symbols)), candidates=clause_candidates(*symbols),
+                    constraint=Constraint(grammar=clause_gbnf(*symbols)),
+                    candidates=clause_candidates(*symbols, reading=reading),
                     max_tokens=64, stop=("\n",), source=sentence), local_preds
 
     # the symbols are fixed: the sentences no longer depend on each other. All forms first,
@@ -310,6 +388,49 @@ def ordinal_positions(sentence: str, n: int) -> list[int]:
     return sorted({p for k in ks for p in (k, n + 1 - k)})
 
 
+# Position 1 is the leftmost, the first to finish, the oldest, the cheapest (the prompt says
+# "positions run 1..n from the left"): each comparison word and its direction.
+_BEFORE = r"left of|above|older than|less expensive than|cheaper than"
+_AFTER = r"right of|below|newer than|more expensive than|pricier than"
+# superlatives and "k-th from ..." counted from position 1 (low) or from position n (high)
+_LOW_END = r"from the left|oldest|cheapest|least expensive"
+_HIGH_END = r"from the right|newest|most expensive|to-last|to last"
+
+
+def ordering_reading(sentence: str, objects: Sequence[str], n: int) -> str | None:
+    """The constraint a clue's direction words decide, or None when they do not decide it.
+
+    "The owl is to the left of the robin." -> ``owl < robin``; "The sedan is the
+    second-newest." -> ``sedan == n-1``; "Ana finished third." -> ``ana == 3``.
+    """
+    low = sentence.lower()
+    if re.search(r"\bnot\b|n't", low):
+        return None
+    named = mentioned_objects(sentence, objects)
+    if len(named) == 2:
+        before, after = re.search(rf"\b(?:{_BEFORE})\b", low), re.search(rf"\b(?:{_AFTER})\b", low)
+        if bool(before) != bool(after):
+            return f"{named[0]} {'<' if before else '>'} {named[1]}"
+        return None
+    if len(named) != 1:
+        return None
+    ks = [_ORDINALS[w] for w in re.findall(r"[a-z]+", low) if w in _ORDINALS]
+    k = ks[0] if len(ks) == 1 else None
+    if re.search(r"\b(?:leftmost|oldest|cheapest)\b|least expensive", low) and k is None:
+        return f"{named[0]} == 1"
+    if re.search(r"\b(?:rightmost|newest)\b|most expensive|\blast\b", low) and k is None and "to-last" not in low \
+            and "to last" not in low:
+        return f"{named[0]} == {n}"
+    if k is None or k > n:
+        return None
+    high, low_end = re.search(_HIGH_END, low), re.search(_LOW_END, low)
+    if high and not low_end:
+        return f"{named[0]} == {n + 1 - k}"
+    if low_end and not high or re.search(r"\bfinished\b", low):
+        return f"{named[0]} == {k}"
+    return None
+
+
 def mentioned_objects(sentence: str, objects: Sequence[str]) -> list[str]:
     """The objects a sentence names, in the order it names them."""
     low = sentence.lower()
@@ -351,8 +472,11 @@ async def _ours_csp(parts: ProblemParts, engine: Engine) -> str:
             parse_csp(f"{decl}\n{role}: {text}")
             return text
 
+        # where the direction words decide the clue (``ordering_reading``) it is the one candidate
+        decided = ordering_reading(sentence, objs, n) if options.grammar else None
         return Step("logic.constraint", msgs, parse_one, constraint=Constraint(grammar=grammar), max_tokens=32,
-                    stop=("\n",), label=f"translate.{role.split()[0]}", source=sentence)
+                    stop=("\n",), label=f"translate.{role.split()[0]}", source=sentence,
+                    candidates=(decided,) if decided else ())
 
     # an unreadable clue is left out (recorded); an option is required
     done = await engine.gather([engine.run(constraint_step(s, r)) if r.startswith("option")

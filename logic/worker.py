@@ -12,7 +12,7 @@ from typing import Any
 
 import z3
 
-from logic.decide import decide
+from logic.decide import decide_text
 from logic.language import parse_any
 from nesy.sandbox import serve_jobs
 
@@ -33,14 +33,14 @@ def warm() -> None:
 
 
 def handle(job: dict[str, Any]) -> dict[str, Any]:
-    """``{"text", "timeout", "max_depth"}`` -> a Decision as JSON."""
+    """``{"text", "timeout", "max_depth", "reading"}`` -> a Decision as JSON."""
     # Z3 weighs its own allocations against the sandbox's limit too; either way a check ends
     # with "out of memory" (a MEMOUT), not a crash.
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft != resource.RLIM_INFINITY:
         z3.set_param("memory_max_size", soft // (1024 * 1024))
-    enc = parse_any(job["text"], max_depth=int(job["max_depth"]))[0]
-    return decide(enc, timeout=float(job["timeout"])).to_json()
+    return decide_text(job["text"], timeout=float(job["timeout"]), max_depth=int(job["max_depth"]),
+                       reading=str(job.get("reading", "classical"))).to_json()
 
 
 def main() -> None:

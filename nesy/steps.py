@@ -205,6 +205,14 @@ class Engine:
 
     async def _rank(self, step: Step[T]) -> StepResult[T]:
         o = self.options
+        if len(step.candidates) == 1:  # the words left one choice: nothing for the model to rank
+            with stage(self.trace, step.stage_name, step.messages[-1].content) as rec:
+                text = step.candidates[0]
+                value = step.parse(text)
+                rec.output = {"ranked": [{"text": text}], "chosen": text}
+                if self.recorder is not None:
+                    self.recorder(step, None, text)
+                return StepResult(step.name, value, text, 0, method="rank", margin=math.inf)
         with stage(self.trace, step.stage_name, step.messages[-1].content) as rec:
             scores = await self.llm.score(step.messages, step.candidates)
             empty = await self._empty_scores(step) if o.rank == "calibrated" else None

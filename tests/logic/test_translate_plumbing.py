@@ -87,7 +87,7 @@ async def test_ordering_objects_come_from_the_puzzles_own_list() -> None:
 async def test_each_clause_grammar_holds_the_sentence_words_even_undeclared() -> None:
     """The model declared too little: the sentence's own words still make its grammar,
     and the new predicates join the program's declarations."""
-    text = "Max is a yumpus. Each yumpus is luminous. Question: Is Max luminous?"
+    text = "Max is a yumpus. Each yumpus is usually luminous. Question: Is Max luminous?"
     backend = LogicBackend()
     ctx = backend.context(Problem(text=text))
 
@@ -98,18 +98,19 @@ async def test_each_clause_grammar_holds_the_sentence_words_even_undeclared() ->
         if "decl ::=" in c.grammar:
             return "const Max\npred Yumpus/1\n"  # Luminous is missing
         last = req.messages[-1].content
-        return {"Each yumpus is luminous.": "forall x. Yumpus(x) -> Luminous(x)"}.get(
+        return {"Each yumpus is usually luminous.": "forall x. Yumpus(x) -> Luminous(x)"}.get(
             last, "Luminous(Max)" if "luminous" in last else "Yumpus(Max)")
 
     llm = ScriptedLLM(reply)
     f = await backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace())
     rule_grammar = next(r.constraint.grammar for r in llm.requests
-                        if r.constraint.grammar and r.messages[-1].content == "Each yumpus is luminous.")
+                        if r.constraint.grammar and r.messages[-1].content == "Each yumpus is usually luminous.")
     # the rule concludes the class the sentence names last; the body holds the others
-    assert rule_grammar.startswith('root ::= "forall x. " xatom (" and " xatom)* " -> " "Luminous(x)"')
+    assert rule_grammar.startswith('root ::= "forall x. " xlit (" and " xlit)* " -> " "Luminous(x)"')
     assert '"Yumpus("' in rule_grammar and '"Luminous("' not in rule_grammar
     forms = [r.constraint.choices for r in llm.requests if r.constraint.choices]
-    assert forms == [("fact", "other"), ("rule", "other"), ("fact", "other")]  # what the words allow
+    # what the words allow; "Max is a yumpus." is a shape the words decide whole (logic.phrases)
+    assert forms == [("fact",), ("rule", "other"), ("fact", "other")]
     assert "pred Luminous/1" in f.text
     assert backend.solve(f, ctx, timeout=5).answer == "True"
 
