@@ -291,12 +291,30 @@ def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dic
                     if f[0] == pred:
                         by_rest.setdefault(f[1 : slot + 1] + f[slot + 2 :], []).append(f)
                 sets += [tuple(g) for g in by_rest.values() if len(g) > 1]
+        sets += _part_sets(clause, singles, objects)
         worded = tuple(f for f in singles if predicate_hit(f[0], ws))
         if len(worded) > 1:
             sets.append(worded)
     sets = list(dict.fromkeys(sets))[:MAX_SETS]
     body = [fact_str(f) for f in singles] + [" ".join(fact_str(f) for f in g) for g in sets]
     return (*(f"{section}: {b}" for b in body), "none")
+
+
+def _part_sets(clause: str, singles: list[tuple[str, ...]], objects: dict[str, str]) -> list[tuple[tuple[str, ...], ...]]:
+    """One fact per part of a sentence that joins clauses ("b1 is on b2 and b2 is clear"): each
+    part's facts are over the objects it names, with its predicate words where it has any."""
+    parts = [p for p in re.split(r",\s*(?:and\s+)?|;|\s+and\s+", clause) if p.strip()]
+    if not 2 <= len(parts) <= 4:
+        return []
+    options: list[list[tuple[str, ...]]] = []
+    for part in parts:
+        pw = words(part)
+        own = [f for f in singles if set(f[1:]) <= {o for o in objects if o in pw}]
+        options.append([f for f in own if predicate_hit(f[0], pw)] or own)
+    if not all(options):
+        return []
+    return [combo for combo in itertools.islice(itertools.product(*options), MAX_SETS)
+            if len(set(combo)) == len(combo)]
 
 
 async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
