@@ -341,8 +341,10 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
         # the sentence's own words first ("should"), else where it stands (after "Your goal is:")
         section = "goal" if clause_section(clause) == "goal" else region
         named = mentioned(clause, all_objects, task.domain)
-        if not named and not any(not params for params in task.domain.predicates.values()):
-            return None  # names no object and the domain has no 0-ary predicate: states no fact
+        # names no object and the domain has no 0-ary predicate: states no fact. Bundled domains
+        # still ask ("none"): the shipped adapter was trained on those steps and must reproduce
+        if not named and rules is None and not any(not params for params in task.domain.predicates.values()):
+            return None
         shots = shared_shots if options.exemplars_by == "problem" else select_exemplars(clause, pool,
                                                                                          options.exemplars)
         return Step("planning.clause", few_shot_messages(system, shots, clause), check, constraint=grammars[section],
