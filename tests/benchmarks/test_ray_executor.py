@@ -10,29 +10,18 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
 from benchmarks.llm_cache import LLMCache
 from benchmarks.registry import load_suite
 from benchmarks.runner import RunConfig, arun_benchmark
 from nesy.settings import Settings
 from benchmarks.executors.loopback import REPO, RayCluster
+from tests.ray_cluster import cluster  # noqa: F401  (the module's cluster)
 from tests.conftest import free_port
 
 SUITE, SIZE = "logic", 6
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[RayCluster]:
-    c = RayCluster().start()
-    try:
-        yield c
-    finally:
-        c.stop()
-    assert c.processes() == [], "a process of the test's Ray cluster survived stop()"
 
 
 def settings(tmp: Path, **kw: object) -> Settings:

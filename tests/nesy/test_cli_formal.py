@@ -19,6 +19,7 @@ from nesy.backend import load_backends
 from nesy.cli import app
 from nesy.settings import Settings
 from planners.solving import available_engines
+from tests.logic.test_csp_smtlib import PUZZLE
 from tests.server.problems import (
     BLOCKS_PROBLEM,
     KG_QUERY,
@@ -40,15 +41,6 @@ UNSOLVABLE = """(define (problem cycle) (:domain blocksworld)
   (:init (ontable a) (ontable b) (clear a) (clear b) (handempty))
   (:goal (and (on a b) (on b a))))"""
 
-PUZZLE = """domain pos = 1..3
-var apple, pear, plum : pos
-distinct apple, pear, plum
-constraint: apple < pear  # The apple is left of the pear.
-constraint: plum == 3  # The plum is the rightmost.
-option A: apple == 2
-option B: pear == 2
-option C: plum == 2
-"""
 
 
 def nesy(*args: str, env: dict[str, Any] | None = None, input: str | None = None) -> Result:

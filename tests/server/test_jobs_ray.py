@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from benchmarks.executors.loopback import RayCluster
+from tests.ray_cluster import cluster  # noqa: F401  (the module's cluster)
 from tests.server.conftest import ServerProcess, dead_llm_url
 from tests.server.problems import LOGIC_PROGRAM
 from tests.server.test_jobs import results, wait_job
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[RayCluster]:
-    c = RayCluster().start()
-    try:
-        yield c
-    finally:
-        c.stop()
-    assert c.processes() == [], "a process of the test's Ray cluster survived stop()"
 
 
 def metric_samples(c: httpx.Client, name: str) -> dict[str, float]:
