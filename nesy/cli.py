@@ -205,6 +205,8 @@ def prove(
     program: str = typer.Argument(..., help="A program file, or - for standard input."),
     timeout: Optional[float] = typer.Option(None, callback=_positive, help="Z3 time limit in seconds (capped by NESY_MAX_TIMEOUT)."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON (the HTTP API's shape)."),
+    reading: str = typer.Option("classical", help="classical | forward (open-world forward chaining, "
+                                "ProofWriter's reasoner) | closed-world (negation as failure)."),
 ) -> None:
     """Decide a logic program with Z3 (FOL lines, the constraint form or SMT-LIB2).
 
@@ -218,7 +220,9 @@ def prove(
         src = read_source(program, "program")
     except NesyError as e:
         raise typer.Exit(fail(e, console, as_json=as_json))
-    raise typer.Exit(run_formal("logic", src, {}, settings=settings, timeout=timeout, as_json=as_json,
+    # the backend checks the reading's name (an unknown one exits 2, naming the known ones)
+    context = {} if reading == "classical" else {"reading": reading}
+    raise typer.Exit(run_formal("logic", src, context, settings=settings, timeout=timeout, as_json=as_json,
                                 console=console, sources={"program": src}))
 
 

@@ -260,3 +260,19 @@ def test_query_unknown_kb_exits_2(kg_env: dict[str, str]) -> None:
     r = nesy("query", "--kb", "atlantis", "--json", KG_QUERY, env=kg_env)
     assert r.exit_code == 2 and "unknown KG 'atlantis'" in r.output, r.output
     assert as_json(r)["error"]["type"] == "not_found"
+
+
+CONTRAPOSITION = ("const Bob\npred Big/1\npred Red/1\n"
+                  "premise: forall x. Big(x) -> Red(x)\npremise: not Red(Bob)\nconclusion: Big(Bob)\n")
+
+
+@pytest.mark.parametrize("reading,answer", [("classical", "False"), ("forward", "Unknown"), ("closed-world", "False")])
+def test_prove_reading_reaches_the_solver(reading: str, answer: str) -> None:
+    r = nesy("prove", "-", "--json", "--reading", reading, input=CONTRAPOSITION)
+    assert r.exit_code == 0, r.output
+    assert as_json(r)["solution"]["answer"] == answer, r.stdout
+
+
+def test_prove_unknown_reading_exits_2() -> None:
+    r = nesy("prove", "-", "--reading", "fuzzy", input=CONTRAPOSITION)
+    assert r.exit_code == 2 and "reading" in r.output and "closed-world" in r.output, r.output
