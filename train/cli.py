@@ -31,6 +31,11 @@ def train_command(
     pairs_file: Optional[Path] = typer.Option(None, help="Train on these pairs (JSON lines from --save-pairs) instead of drawing them."),
     save_pairs_to: Optional[Path] = typer.Option(None, "--save-pairs", help="Also write the drawn pairs here (JSON lines)."),
     output: Optional[Path] = typer.Option(None, help="Output folder (default: nesy/adapters, which the embedded model loads)."),
+    public_tune: Optional[Path] = typer.Option(None, help="Opt-in: also train on verified logic pairs from the tuning "
+                                               "parts of the public sets under this folder (<Dataset>/dev.json, e.g. "
+                                               "../shared/data/logic); reporting parts are never used."),
+    public_tune_per_set: Optional[int] = typer.Option(None, help="With --public-tune: about this many pairs per "
+                                                      "dataset (whole items in a seeded order; default all)."),
 ) -> None:
     """Fine-tune SmolLM2 on (clause → formal text) pairs and export GGUF + PEFT adapters."""
     from rich.console import Console
@@ -75,6 +80,14 @@ def train_command(
     try:
         with progress:
             given = load_pairs(pairs_file) if pairs_file else None
+            if public_tune is not None:  # opt-in: without it the default pairs (and digest) stay as they are
+                from train.pairs import make_pairs
+                from train.sources.public_logic import public_tune_pairs
+
+                if given is None:
+                    given = make_pairs(formalism, pairs, seed, suite, exemplars_by)
+                given = list(given) + public_tune_pairs(public_tune, exemplars_by=exemplars_by, per_set=public_tune_per_set,
+                                                        seed=seed, report=console.print)
             res = run_training(formalism, cfg, n_pairs=pairs, output=out, suite=suite, pairs=given,
                                progress=step, on_pairs=on_pairs, exemplars_by=exemplars_by)
     except NesyError as e:
