@@ -18,7 +18,8 @@ from nesy.translate import Exemplar, split_clauses
 from planners.pddl import DomainModel, Fact, fact_str
 
 __all__ = ["ExampleProblem", "AlignedSentence", "read_example", "align_example", "example_exemplars",
-           "object_exemplar", "sections", "words", "predicate_hit", "GROUP_WORDS"]
+           "object_exemplar", "sections", "words", "predicate_hit", "GROUP_WORDS", "mention_order", "argument_orders",
+           "introduces_objects", "section_header"]
 
 GROUP_WORDS = {"both", "all", "each", "every", "any"}
 
@@ -204,3 +205,65 @@ def object_exemplar(nl: str | None, pddl: str | None) -> list[Exemplar]:
     for o, t in ex.objects.items():
         by_type.setdefault(t, []).append(o)
     return [Exemplar(nl.strip(), "; ".join(" ".join(os_) + f" - {t}" for t, os_ in by_type.items()), "example")]
+
+
+_PARTS = re.compile(r",\s*(?:and\s+)?|;|:|\s+and\s+")
+
+
+def mention_order(args: Sequence[str], sentence: str) -> tuple[int, ...] | None:
+    """The argument positions sorted by where the sentence names them ("d1 is smaller than d2" for
+    ``(smaller d2 d1)``: (1, 0)), read in the one part of the sentence ("x is on y, and ...") that
+    names each argument exactly once, else in the whole sentence; None when that is ambiguous."""
+    if len(args) < 2 or len(set(args)) != len(args):
+        return None
+
+    def order(unit: str) -> tuple[int, ...] | None:
+        ws = words(unit)
+        pos = [[i for i, w in enumerate(ws) if w == a] for a in args]
+        return tuple(sorted(range(len(args)), key=lambda i: pos[i][0])) if all(len(p) == 1 for p in pos) else None
+
+    parts = [o for o in map(order, _PARTS.split(sentence)) if o is not None]
+    if len(parts) > 1:  # "a road from n0 to n1, a road from n1 to n0": which part states the fact?
+        return None
+    return parts[0] if parts else order(sentence)
+
+
+def argument_orders(nl: str | None, pddl: str | None, domain: DomainModel) -> dict[str, tuple[int, ...]]:
+    """For each predicate the example states in words, the order in which its sentences name the
+    arguments, where every such sentence agrees: "f1 is above f0" for ``(above f0 f1)`` teaches that
+    ``above`` names its arguments in reverse. A new sentence's reversed reading is then not offered."""
+    if not (nl and pddl):
+        return {}
+    seen: dict[str, set[tuple[int, ...]]] = {}
+    for a in align_example(nl, pddl, domain):
+        for f in a.facts:
+            order = mention_order(f[1:], a.text)
+            if order is not None:
+                seen.setdefault(f[0], set()).add(order)
+    return {p: next(iter(orders)) for p, orders in seen.items() if len(orders) == 1}
+
+
+_LIST_HEAD = re.compile(r"(:|,|\bare|\bnamely)\s*$", re.IGNORECASE)
+
+
+def introduces_objects(sentence: str, objects: dict[str, str], domain: DomainModel) -> bool:
+    """"There are 3 cars: c0, c1 and c2", "The pegs are peg1, peg2 and peg3", "There is one key, key0":
+    a head without names or predicate words, then only the list of names. It states no fact."""
+    ws = words(sentence)
+    first = next((i for i, w in enumerate(ws) if w in objects), None)
+    if first is None or any(w not in objects and w not in ("and", "namely") for w in ws[first:]):
+        return False
+    head = re.split(re.escape(ws[first]), sentence.lower(), maxsplit=1)[0]
+    hw = words(head)
+    return bool(_LIST_HEAD.search(head)) and not any(predicate_hit(p, hw) for p in domain.predicates)
+
+
+def section_header(sentence: str, objects: dict[str, str], domain: DomainModel) -> bool:
+    """"What we want in the end is the following.", "Right now the world looks like this.": names no
+    object, has a section cue, and no word of a predicate without arguments ("flat" of ``flattire``)."""
+    ws = words(sentence)
+    if any(w in objects for w in ws) or not (_GOAL_CUE.search(sentence) or _INIT_CUE.search(sentence)):
+        return False
+    nullary = [re.sub(r"[^a-z]", "", p) for p, params in domain.predicates.items() if not params]
+    return not any(len(w) >= 4 and w in p for w in ws for p in nullary) and not any(
+        predicate_hit(p, ws) for p in domain.predicates)

@@ -22,9 +22,10 @@ from nesy.llm.base import BaseLLM
 from nesy.pairs import PairSource
 from nesy.sandbox import Sandbox
 from nesy.suite import SuiteFactory
-from nesy.types import Formalization, Gold, Problem, Solution, Trace, TranslateOptions
+from nesy.types import Formalization, Gold, Problem, Solution, Status, Trace, TranslateOptions
 
 from nesy.translate import tokens
+from planners.derived import NOTE as DERIVED_NOTE
 from planners.domains import DOMAINS, BundledDomain, bundled_domain
 from planners.grammar import problem_grammar
 from planners.lint import check_contradictions, check_fact, check_goal_not_true
@@ -160,7 +161,7 @@ class PlanningBackend:
         parsed: ParsedProblem = f.parsed if isinstance(f.parsed, ParsedProblem) else self.parse(f.text, ctx).parsed
         if parsed.goal_holds_initially():
             return goal_already_holds(ctx.data.get("engine", "auto"))
-        return solve_pddl(
+        sol = solve_pddl(
             parsed.domain.text,
             parsed.text,
             engine=ctx.data.get("engine", "auto"),
@@ -169,6 +170,13 @@ class PlanningBackend:
             relax_names=parsed.domain.relax_names or parsed.relax_names,
             sandbox=self.sandbox,
         )
+        if sol.status == Status.SOLVED_OPTIMALLY and any(n.startswith(DERIVED_NOTE) for n in parsed.domain.notes):
+            # optimal counting derive steps, which the original domain does not have
+            sol = sol.model_copy(update={"status": Status.SOLVED, "certificate": {**sol.certificate, "optimal": False}})
+        if parsed.renamed and isinstance(sol.answer, list):
+            # the planner saw renamed objects (an object named like a predicate); the user sees theirs
+            sol = sol.model_copy(update={"answer": parsed.plan_in_problem_names(sol.answer)})
+        return sol
 
     def verbalize(self, s: Solution, ctx: Context) -> str:
         return verbalize_plan(s, ctx.data.get("domain"), ctx.data.get("bundled"))

@@ -18,10 +18,13 @@ from typing import Any
 
 from nesy.errors import TranslationError
 
-from planners.pddl_repair import Atom, SList, domain_symbols, read_sexprs, repair_domain, repair_problem
+from planners.derived import check_goal, derived_names
+from planners.pddl_repair import (Atom, SList, domain_symbols, object_renames, read_sexprs, repair_domain,
+                                  repair_problem)
 
 __all__ = [
     "UP_LOCK",
+    "rename_plan",
     "Fact",
     "DomainModel",
     "ParsedProblem",
@@ -98,6 +101,11 @@ class ParsedProblem:
     goal_negative: frozenset[Fact] = frozenset()  # (not (p ...)) conjuncts of the goal
     goal_formula: str | None = None  # the goal, when it is more than a conjunction of literals
     relax_names: bool = False  # a name is used for two kinds of thing: read and solve with relaxed names
+    renamed: dict[str, str] = field(default_factory=dict)  # object as read -> as the problem named it
+
+    def plan_in_problem_names(self, plan: list[str]) -> list[str]:
+        """A plan over the objects as read, with the names the problem gave them."""
+        return rename_plan(plan, self.renamed)
 
     def goal_holds_initially(self) -> bool:
         """A goal of literals that the initial state (closed world) already satisfies."""
@@ -278,12 +286,18 @@ def _read(domain: str, problem: str | None, lenient: bool = True) -> tuple[Any, 
     from unified_planning.io import PDDLReader
 
     domain, notes = _dedupe_types(domain)
+    try:
+        derived = derived_names(domain)  # compiled away below; a goal may not need them false
+    except TranslationError:
+        derived = []  # unbalanced text: the reader's own error names it
     domain, more = _repair(repair_domain, "domain", domain)
     notes += more
     clashes = _clash_names(domain)
     if problem is not None:
         problem, more = _repair(lambda p: repair_problem(domain, p, lenient), "problem", problem)
         notes += more
+        if derived:
+            check_goal(problem, derived)
         clashes |= _clash_names(domain, problem)
     # parse the domain alone first so that line numbers name the right text
     with up_environment(relax_names=bool(clashes)) as _, warnings.catch_warnings():
@@ -412,7 +426,27 @@ def parse_problem(domain: DomainModel | str, problem: str, *, formal: bool = Fal
         goal_negative=goal_negative,
         goal_formula=goal_formula,
         relax_names=relax,
+        renamed={n: o for o, n in problem_renames(dom.text, problem).items()},
     )
+
+
+def rename_plan(plan: list[str], renames: dict[str, str]) -> list[str]:
+    """Steps ``(act a b)`` with their arguments renamed (the action's name stays)."""
+    if not renames:
+        return plan
+    out = []
+    for step in plan:
+        name, *args = parse_fact(step)
+        out.append(fact_str((name, *(renames.get(a, a) for a in args))))
+    return out
+
+
+def problem_renames(domain: str, problem: str) -> dict[str, str]:
+    """``pddl_repair.object_renames`` of a text that may not even be balanced ({} then)."""
+    try:
+        return object_renames(domain, problem)
+    except TranslationError:
+        return {}
 
 
 def write_problem(

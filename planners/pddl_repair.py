@@ -2,13 +2,16 @@
 
 Each repair is a text edit with a note that says what was changed, so that a caller can see
 exactly what was solved. Where a construct has no faithful rewrite the repair raises a
-``TranslationError`` that names it (probabilistic effects, derived predicates), rather than
+``TranslationError`` that names it (probabilistic effects, derived predicates used negatively), rather than
 letting the reader fail with an unrelated syntax error.
 
 - ``(either a b)`` types become a fresh common supertype ``either-a-b`` declared under the
   members' shared parent (so every object of type a or b is one of it, and nothing else is);
 - problem sections in a non-standard order (``:goal`` before ``:init``) are put in order;
 - a problem name that is not an identifier (``(problem 0)``) gets a prefix;
+- derived predicates become actions (``planners.derived``) where they are used only positively;
+- an object named like a predicate, action or type (pddlgym's footwear: object and predicate
+  ``home``) is renamed (``home-obj``) in the problem; plans name it as the problem did;
 - constants used but declared nowhere are declared with the type their uses imply, where
   every use implies the same type (or a chain of subtypes, whose most specific member wins).
 """
@@ -20,7 +23,8 @@ from dataclasses import dataclass, field
 
 from nesy.errors import TranslationError
 
-__all__ = ["Atom", "SList", "read_sexprs", "repair_domain", "repair_problem", "domain_symbols", "DomainSymbols"]
+__all__ = ["Atom", "SList", "read_sexprs", "repair_domain", "repair_problem", "domain_symbols", "DomainSymbols",
+           "object_renames", "OBJECT_SUFFIX"]
 
 
 @dataclass
@@ -364,11 +368,10 @@ def repair_domain(domain: str) -> tuple[str, list[str]]:
                 "domain PDDL has probabilistic effects (PPDDL): neither unified-planning nor Fast Downward "
                 "plans with them", symbol="probabilistic", part="domain",
             )
-        if isinstance(n, SList) and n.head() == ":derived":
-            raise TranslationError(
-                "domain PDDL has derived predicates (:derived), which unified-planning's reader does not support",
-                symbol=":derived", part="domain",
-            )
+    # unified-planning's reader has no :derived: compiled into actions where sound, else refused by name
+    from planners.derived import compile_derived
+
+    domain, notes = compile_derived(domain)
     domain, _ = _compile_either(domain, notes)
     domain = _undeclared_constants(domain, notes)
     return domain, notes
@@ -394,6 +397,52 @@ def _drop_redeclared_constants(
     return problem, p, objects
 
 
+OBJECT_SUFFIX = "-obj"
+
+
+def object_renames(domain: str, problem: str) -> dict[str, str]:
+    """Problem objects that share a name with a predicate, action or type -> a fresh name.
+
+    unified-planning's reader takes such an object for the predicate, even with relaxed names."""
+    p = _define(problem, "problem")
+    objects = _section(p, ":objects") if p is not None else None
+    if objects is None:
+        return {}
+    syms = domain_symbols(domain)
+    taken = set(syms.predicates) | syms.actions | set(syms.types)
+    names = [n for ns, _ in _typed_list(objects.items[1:]) for n in ns]
+    out: dict[str, str] = {}
+    for n in names:
+        if n in taken:
+            new = n + OBJECT_SUFFIX
+            while new in taken or new in names:
+                new += "_"
+            out[n] = new
+    return out
+
+
+def _rename_objects(problem: str, renames: dict[str, str], notes: list[str]) -> str:
+    p = _define(problem, "problem")
+    assert p is not None
+    edits: list[tuple[int, int, str]] = []
+    for sec in p.items[2:]:
+        if not isinstance(sec, SList) or sec.head() in (":domain", ":requirements"):
+            continue
+        if sec.head() == ":objects":  # names, never the types after "-"
+            items = sec.items[1:]
+            after_dash = {i + 1 for i, a in enumerate(items) if isinstance(a, Atom) and a.text == "-"}
+            edits += [(a.start, a.end, renames[a.low]) for i, a in enumerate(items)
+                      if isinstance(a, Atom) and a.low in renames and i not in after_dash]
+            continue
+        for node in _walk(sec):  # arguments, never the head of an atom
+            if isinstance(node, SList):
+                edits += [(a.start, a.end, renames[a.low]) for a in node.items[1:]
+                          if isinstance(a, Atom) and a.low in renames]
+    notes.append("objects named like a predicate, action or type were renamed (plans use the problem's names): "
+                 + ", ".join(f"{o} -> {n}" for o, n in renames.items()))
+    return _edit(problem, edits)
+
+
 def repair_problem(domain: str, problem: str, declare_undeclared: bool = True) -> tuple[str, list[str]]:
     """``domain`` is the repaired domain; the problem text the reader accepts, with notes.
 
@@ -404,6 +453,11 @@ def repair_problem(domain: str, problem: str, declare_undeclared: bool = True) -
     p = _define(problem, "problem")
     if p is None:
         return problem, notes
+    renames = object_renames(domain, problem)
+    if renames:
+        problem = _rename_objects(problem, renames, notes)
+        p = _define(problem, "problem")
+        assert p is not None
     if _either_sets(p.items[2:]):
         raise TranslationError("problem PDDL uses (either ...) for an object's type; give each object one type",
                                symbol="either", part="problem")

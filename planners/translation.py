@@ -23,16 +23,16 @@ from nesy.tracing import stage
 from nesy.translate import Exemplar, few_shot_messages, select_exemplars, split_clauses
 from nesy.types import Dropped, Formalization, Trace, TranslateOptions
 
-from planners.alignment import (example_exemplars, mentioned, object_exemplar, predicate_hit, read_example, sections,
-                                words)
+from planners.alignment import (argument_orders, example_exemplars, introduces_objects, mention_order, mentioned,
+                                object_exemplar, predicate_hit, read_example, section_header, sections, words)
 from planners.domains import BundledDomain
 from planners.grammar import clause_grammar
 from planners.naming import Naming, evidence_objects, learn_naming, ordered_objects_grammar
 from planners.lint import check_contradictions, check_fact, check_goal_not_true
 from planners.pddl import DomainModel, Fact, fact_str, parse_fact, write_problem
 
-__all__ = ["PlanningTask", "translate_baseline", "translate_ours", "extract_problem_pddl", "candidate_names", "parse_objects",
-           "parse_clause", "fact_candidates", "objects_step", "object_type_step"]
+__all__ = ["PlanningTask", "translate_baseline", "baseline_max_tokens", "translate_ours", "extract_problem_pddl",
+           "candidate_names", "parse_objects", "parse_clause", "fact_candidates", "objects_step", "object_type_step"]
 
 _STOP = set(
     """a an the is are be was were of on in at to from and or with by for as it its this that these those there
@@ -75,6 +75,24 @@ def extract_problem_pddl(text: str) -> str:
     raise TranslationError("the problem PDDL is cut off: parentheses are not balanced", line=line, col=None, symbol=")")
 
 
+PDDL_CHARS_PER_TOKEN = 2.3  # measured on the unseen examples with SmolLM2's tokenizer: 2.35-3.2
+BASELINE_TOKENS = (768, 2048)  # floor; the cap leaves a 4096-token context room for a 2k-token prompt
+
+
+def baseline_max_tokens(task: PlanningTask, requested: int) -> int:
+    """Tokens for a whole problem: the example's PDDL scaled by how much longer the new text is
+    than the example's, doubled for margin; never under the request or the floor, never over the cap.
+
+    A fixed budget cut off larger problems, so the baseline measured our limit, not the method.
+    """
+    floor, cap = BASELINE_TOKENS
+    if not (task.example_nl and task.example_pddl):
+        return max(requested, floor)
+    scale = max(1.0, len(task.text) / max(len(task.example_nl), 1))
+    need = int(2 * scale * len(task.example_pddl) / PDDL_CHARS_PER_TOKEN)
+    return min(cap, max(requested, floor, need))
+
+
 async def translate_baseline(task: PlanningTask, llm: BaseLLM, options: TranslateOptions, trace: Trace) -> Formalization:
     if not (task.example_nl and task.example_pddl):
         raise TranslationError(
@@ -91,7 +109,7 @@ async def translate_baseline(task: PlanningTask, llm: BaseLLM, options: Translat
     engine = Engine(llm, options, trace)
     got = await engine.run(Step(
         "planning.whole", (Message(role="user", content=prompt),), lambda out: task.parse(extract_problem_pddl(out)),
-        max_tokens=max(options.max_tokens, 768), source=task.text,
+        max_tokens=baseline_max_tokens(task, options.max_tokens), source=task.text,
     ))
     return got.value.model_copy(update={"repairs": engine.repairs})
 
@@ -105,10 +123,14 @@ def candidate_names(text: str, domain: DomainModel) -> list[str]:
     types = set(domain.types)
     out: list[str] = []
     prev = ""
-    for w in re.findall(r"[a-z][a-z0-9_-]*", text.lower()):
+    for w in re.findall(r"[a-z][a-z0-9_-]*|[.;:!?]", text.lower()):
         w = w.strip("-_")
-        # "block a": a word right after a type name is a name even if it is a stopword.
-        named = prev in types and w not in types and w not in domain.predicates
+        # "block a": a one-letter word right after a type name (in the same sentence) is a name
+        # even if it is a stopword; "... a paper. The goal ..." does not make "the" an object
+        named = prev in types and len(w) == 1 and w not in types and w not in domain.predicates
+        if w in ".;:!?":
+            prev = ""
+            continue
         if w and (named or w not in reserved) and w not in out and w not in domain.constants:
             out.append(w)
         prev = w
@@ -262,7 +284,8 @@ MAX_SETS = 32  # fact sets added to a sentence's candidates
 
 
 def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dict[str, str],
-                    named: list[str] | None = None) -> tuple[str, ...]:
+                    named: list[str] | None = None, orders: dict[str, tuple[int, ...]] | None = None,
+                    focus: bool = False) -> tuple[str, ...]:
     """``<section>: (fact)`` for every single fact over the objects the sentence names, then fact
     SETS for a sentence that states several things, then ``none``.
 
@@ -270,6 +293,12 @@ def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dic
     "both discs are smaller than peg1"), and the facts whose predicate words the sentence uses
     ("the ferry is at l1 and it is empty"). Types are respected; arguments are distinct objects.
     Empty when the choice is too wide to rank.
+
+    ``orders`` (learned from the example, ``alignment.argument_orders``): a fact whose arguments
+    the sentence names in the other order is not offered ("f1 is above f0" is ``(above f0 f1)``).
+    ``focus``: the single facts offered are those over the most objects the sentence names, and
+    of those, the ones whose predicate words it uses, if any ("the car is in n0" is not about
+    the tire; "key0 is at loc-0-0" is ``keyat``, not the robot's ``at``).
     """
     ws = words(clause)
     named = [o for o in objects if o in ws] if named is None else named
@@ -279,6 +308,8 @@ def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dic
         for args in itertools.product(*pools):
             if len(set(args)) == len(args):
                 singles.append((pred, *args))
+    if orders:
+        singles = [f for f in singles if (o := mention_order(f[1:], clause)) is None or orders.get(f[0], o) == o]
     if not singles or len(singles) > MAX_RANKED:
         return ()
     sets: list[tuple[tuple[str, ...], ...]] = []
@@ -296,8 +327,49 @@ def fact_candidates(clause: str, section: str, domain: DomainModel, objects: dic
         if len(worded) > 1:
             sets.append(worded)
     sets = list(dict.fromkeys(sets))[:MAX_SETS]
-    body = [fact_str(f) for f in singles] + [" ".join(fact_str(f) for f in g) for g in sets]
+    shown = _focused(singles, named, ws) if focus else singles
+    body = [fact_str(f) for f in shown] + [" ".join(fact_str(f) for f in g) for g in sets]
     return (*(f"{section}: {b}" for b in body), "none")
+
+
+def _focused(singles: list[tuple[str, ...]], named: list[str], ws: list[str]) -> list[tuple[str, ...]]:
+    """The facts over the most of the named objects; of those, the ones whose predicate words are used."""
+    if not named:
+        return singles
+    cover = {f: len(set(f[1:]) & set(named)) for f in singles}
+    best = max(cover.values())
+    out = [f for f in singles if cover[f] == best]
+    out = [f for f in out if not _negated(f[0], ws)] or out  # "nut1 is not yet tight" is not (tightened nut1)
+    return [f for f in out if predicate_hit(f[0], ws)] or out
+
+
+_NEGATIONS = {"not", "never", "no"}
+
+
+def _negated(pred: str, ws: list[str]) -> bool:
+    """The sentence denies the predicate: its words follow a negation ("not yet tight")."""
+    if any(part in _NEGATIONS for part in re.split(r"[-_]", pred)):
+        return False  # the predicate itself is negative (not-flattire)
+    return any(w in _NEGATIONS and predicate_hit(pred, ws[i + 1 : i + 3]) for i, w in enumerate(ws))
+
+
+def _restated(results: list[StepResult[tuple[str, list[Fact]]] | None]) -> list[int]:
+    """Ranked sentences that state exactly what another sentence states, less surely (smaller
+    margin): two sentences of a description rarely say one thing twice, and the less sure one is
+    the likelier misreading ("d1 is narrower than d2" read as "d1 is on d2", stated elsewhere)."""
+    by_facts: dict[tuple[str, frozenset[Fact]], list[int]] = {}
+    for i, r in enumerate(results):
+        if r is not None and r.value[1]:
+            by_facts.setdefault((r.value[0], frozenset(r.value[1])), []).append(i)
+    def margin(i: int) -> float:
+        m = results[i].margin  # type: ignore[union-attr]
+        return float("inf") if m is None else m  # a generated answer: no ranking to go back to
+
+    out: list[int] = []
+    for group in by_facts.values():
+        sure = max(group, key=margin)
+        out += [i for i in group if i != sure and results[i].method == "rank"]  # type: ignore[union-attr]
+    return sorted(out)
 
 
 def _part_sets(clause: str, singles: list[tuple[str, ...]], objects: dict[str, str]) -> list[tuple[tuple[str, ...], ...]]:
@@ -336,6 +408,8 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
     pool = task.clause_pool or example_exemplars(task.example_nl, task.example_pddl, task.domain)
     # chosen once per problem, the exemplars make every clause's prompt share one prefix
     shared_shots = select_exemplars(task.text, pool, options.exemplars)
+    # a domain seen only as a file: the example teaches the argument order of its predicates
+    orders = argument_orders(task.example_nl, task.example_pddl, task.domain) if rules is None else None
 
     def clause_step(i: int, clause: str, region: str) -> Step[tuple[str, list[Fact]]] | None:
         # the sentence's own words first ("should"), else where it stands (after "Your goal is:")
@@ -345,10 +419,15 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
         # still ask ("none"): the shipped adapter was trained on those steps and must reproduce
         if not named and rules is None and not any(not params for params in task.domain.predicates.values()):
             return None
+        # "There are 3 cars: c0, c1 and c2", "What we want in the end is the following.": no fact
+        if rules is None and (introduces_objects(clause, all_objects, task.domain)
+                              or section_header(clause, all_objects, task.domain)):
+            return None
         shots = shared_shots if options.exemplars_by == "problem" else select_exemplars(clause, pool,
                                                                                          options.exemplars)
         return Step("planning.clause", few_shot_messages(system, shots, clause), check, constraint=grammars[section],
-                    candidates=fact_candidates(clause, section, task.domain, all_objects, named),
+                    candidates=fact_candidates(clause, section, task.domain, all_objects, named, orders,
+                                               focus=rules is None),
                     max_tokens=min(options.max_tokens, 96), label=f"translate.clause{i}", source=clause)
 
     # objects are fixed: the sentences no longer depend on each other
@@ -356,6 +435,12 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
     maybe = [clause_step(i, c, r) for i, (c, r) in enumerate(zip(clauses, sections(clauses)), 1)]
     steps = [st for st in maybe if st is not None]
     results = await engine.gather([engine.optional(st) for st in steps])
+    if rules is None:
+        again = _restated(results)
+        error = TranslationError("another sentence states the same fact: this sentence says something else",
+                                 stage="lint")
+        for i, r in zip(again, await engine.gather([engine.rerun(steps[i], results[i], error) for i in again])):
+            results[i] = r  # type: ignore[assignment]
     init, goal = await _merge(engine, steps, results, rules)
     for _ in range(options.repairs):
         if not goal or not set(goal) <= set(init):

@@ -16,7 +16,7 @@ from typing import Any
 
 from nesy.errors import TranslationError
 
-from planners.pddl import UP_LOCK, parse_fact, read_problem, up_environment
+from planners.pddl import UP_LOCK, parse_fact, problem_renames, read_problem, rename_plan, up_environment
 
 __all__ = ["PlanCheck", "validate_plan"]
 
@@ -55,7 +55,9 @@ def validate_plan(domain: str, problem: str, plan: list[str]) -> PlanCheck:
 
     with UP_LOCK:
         # read as parse_problem reads it ((either ...) compiled, constants declared), which is what was solved
-        p, _, _, relax = read_problem(domain, problem)
+        p, read_domain, _, relax = read_problem(domain, problem)
+    # objects the reading renamed (named like a predicate): the plan names them as the problem does
+    plan = rename_plan(plan, problem_renames(read_domain, problem))
     with up_environment(relax_names=relax), UP_LOCK:
         try:
             steps = [_action_instance(p, s, i + 1) for i, s in enumerate(plan)]

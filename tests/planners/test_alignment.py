@@ -149,3 +149,65 @@ def test_unseen_folder_is_in_llmp_layout() -> None:
     for it in suite.items:
         assert it.problem.context["example_nl"] and it.problem.context["example_pddl"]
     assert Path(FERRY / "p01.nl").is_file()
+
+
+def test_sentences_that_only_introduce_objects_or_head_a_section_state_no_fact() -> None:
+    from planners.alignment import introduces_objects, section_header
+
+    domain = parse_domain(_load("tireworld")[0])
+    objs = {"n0": "location", "n1": "location", "n2": "location"}
+    assert introduces_objects("The locations are n0, n1 and n2.", objs, domain)
+    assert introduces_objects("There are 3 locations: n0, n1 and n2.", objs, domain)
+    assert not introduces_objects("There is a road from n0 to n1.", objs, domain)
+    assert not introduces_objects("The vehicle is at n0.", objs, domain)
+    assert section_header("What we want in the end is the following.", objs, domain)
+    assert section_header("Right now the world looks like this.", objs, domain)
+    assert not section_header("The tire is fine.", objs, domain)  # no cue: it may state (not-flattire)
+    assert not section_header("Initially the tire is flat.", objs, domain)  # a word of flattire
+    ferry = parse_domain(_load("ferry")[0])
+    # a list under a predicate's word ("locations" ~ location) is a statement, not an introduction
+    assert not introduces_objects("The locations are l0, l1 and l2.", {"l0": "obj", "l1": "obj", "l2": "obj"}, ferry)
+
+
+def test_argument_order_is_learned_from_the_example_and_filters_reversed_readings() -> None:
+    from planners.alignment import argument_orders
+
+    dom, nl, pddl = _load("hanoi")
+    domain = parse_domain(dom)
+    orders = argument_orders(nl, pddl, domain)
+    assert orders["smaller"] == (1, 0) and orders["on"] == (0, 1)  # "d1 is smaller than d2" is (smaller d2 d1)
+    objects = {"d1": "object", "d2": "object", "peg1": "object"}
+    cands = fact_candidates("d1 is narrower than peg1.", "init", domain, objects, orders=orders)
+    assert "init: (smaller peg1 d1)" in cands and "init: (on d1 peg1)" in cands
+    assert "init: (smaller d1 peg1)" not in cands and "init: (on peg1 d1)" not in cands
+    mic = _load("miconic")
+    assert argument_orders(mic[1], mic[2], parse_domain(mic[0]))["above"] == (1, 0)
+    tw = _load("tireworld")  # every road sentence names both orders: nothing learned, nothing filtered
+    assert "road" not in argument_orders(tw[1], tw[2], parse_domain(tw[0]))
+
+
+def test_focus_offers_the_facts_over_the_named_objects_with_the_sentences_words() -> None:
+    tw = parse_domain(_load("tireworld")[0])
+    objs = {"n0": "location", "n1": "location"}
+    car = fact_candidates("The car is in n0.", "init", tw, objs, focus=True)
+    assert "init: (vehicle-at n0)" in car and not any("flattire" in c for c in car)  # not about the tire
+    doors = parse_domain(_load("doors")[0])
+    key = fact_candidates("key0 is at loc-0-0.", "init", doors, {"key0": "key", "loc-0-0": "location"}, focus=True)
+    assert key == ("init: (keyat key0 loc-0-0)", "none")  # both objects, not the robot's (at loc-0-0)
+    spanner = parse_domain(_load("spanner")[0])
+    nut = fact_candidates("nut1 is not yet tight.", "init", spanner, {"nut1": "nut"}, focus=True)
+    assert "init: (loose nut1)" in nut and "init: (tightened nut1)" not in nut
+    assert "init: (tightened nut1)" in fact_candidates("nut1 is screwed tight.", "init", spanner, {"nut1": "nut"},
+                                                       focus=True)
+
+
+def test_a_fact_stated_twice_is_read_again_where_the_model_was_less_sure() -> None:
+    from nesy.steps import StepResult
+    from planners.translation import _restated
+
+    def r(facts: list[tuple[str, ...]], margin: float, section: str = "init") -> StepResult:
+        return StepResult("planning.clause", (section, facts), "", 0, method="rank", margin=margin)
+
+    results = [r([("on", "d1", "d2")], 14.0), r([("on", "d1", "d2")], 2.3), r([("on", "d2", "d3")], 1.0), None,
+               r([("on", "d1", "d2")], 0.5, "goal")]
+    assert _restated(results) == [1]  # the goal says it too, but a goal is no restatement

@@ -160,3 +160,74 @@ def test_formal_input_is_not_linted_but_what_a_model_wrote_is(bw_domain: str) ->
     assert b.parse(pddl, ctx).parsed.goal_holds_initially()
     with pytest.raises(TranslationError, match="already holds"):
         b._parse_model(pddl, ctx)
+
+
+# a recursive derived predicate (above) in the goal, and one (ready) in a precondition
+DERIVED_DOMAIN = """(define (domain towers)
+  (:requirements :strips :typing :derived-predicates :negative-preconditions :equality)
+  (:types block)
+  (:predicates (on ?x ?y - block) (ontable ?x - block) (clear ?x - block) (above ?x ?y - block) (ready ?x - block))
+  (:derived (above ?a ?b) (or (on ?a ?b) (exists (?c - block) (and (on ?a ?c) (above ?c ?b)))))
+  (:derived (ready ?x) (and (ontable ?x) (clear ?x)))
+  (:action stack :parameters (?x ?y - block)
+    :precondition (and (ready ?x) (clear ?y) (not (= ?x ?y)))
+    :effect (and (on ?x ?y) (not (ontable ?x)) (not (clear ?y))))
+  (:action unstack :parameters (?x ?y - block)
+    :precondition (and (on ?x ?y) (clear ?x))
+    :effect (and (ontable ?x) (clear ?y) (not (on ?x ?y)))))
+"""
+
+DERIVED_PROBLEM = """(define (problem tall) (:domain towers)
+  (:objects a b c - block)
+  (:init (ontable a) (ontable b) (ontable c) (clear a) (clear b) (clear c))
+  (:goal (and (above a c) (not (on a c)))))
+"""
+
+
+def test_derived_predicates_are_compiled_into_actions_and_solved(reasoner: Reasoner) -> None:
+    d = parse_domain(DERIVED_DOMAIN)
+    assert {"derive-above-1", "derive-above-2", "derive-ready-1"} <= set(d.actions)
+    assert any(n.startswith("derived predicates (above, ready)") for n in d.notes)
+    for engine in ("fd-sat", "auto"):
+        sol, _ = _solve(reasoner, DERIVED_DOMAIN, DERIVED_PROBLEM, engine)
+        assert sol.status == Status.SOLVED, sol.message  # never "optimal": derive steps count in its length
+        assert _valid(DERIVED_DOMAIN, DERIVED_PROBLEM, sol.answer)
+        assert [s for s in sol.answer if not s.startswith("(derive-")] == ["(stack b c)", "(stack a b)"]
+    # a derived fact does not outlive the state it was derived in: every action forgets it
+    stale = ["(derive-ready-1 a)", "(stack a b)", "(stack a c)"]
+    assert validate_plan(DERIVED_DOMAIN, DERIVED_PROBLEM, stale).failed_step == 3
+
+
+def test_a_derived_predicate_needed_false_is_refused_by_name() -> None:
+    negated = DERIVED_DOMAIN.replace("(and (ready ?x) (clear ?y)", "(and (ready ?x) (not (above ?y ?x)) (clear ?y)")
+    with pytest.raises(TranslationError, match="'above' is used negatively"):
+        parse_domain(negated)
+    with pytest.raises(TranslationError, match="goal needs the derived predicate 'above' to be false"):
+        parse_problem(DERIVED_DOMAIN, DERIVED_PROBLEM.replace("(above a c)", "(not (above a c))"), formal=True)
+
+
+# pddlgym's footwear: the object `home` and the predicate `home` share a name
+CLASH_DOMAIN = """(define (domain walk)
+  (:requirements :strips :typing)
+  (:types place)
+  (:predicates (at ?p - place) (home ?p - place) (road ?a ?b - place) (rested))
+  (:action go :parameters (?a ?b - place) :precondition (and (at ?a) (road ?a ?b)) :effect (and (at ?b) (not (at ?a))))
+  (:action rest :parameters (?p - place) :precondition (and (at ?p) (home ?p)) :effect (rested)))
+"""
+
+CLASH_PROBLEM = """(define (problem back) (:domain walk)
+  (:objects home shop - place)
+  (:init (at shop) (road shop home) (home home))
+  (:goal (and (rested) (at home))))
+"""
+
+
+def test_an_object_named_like_a_predicate_is_renamed_and_plans_use_its_own_name(reasoner: Reasoner) -> None:
+    p = parse_problem(CLASH_DOMAIN, CLASH_PROBLEM, formal=True)
+    assert ("home", "home-obj") in p.init and p.renamed == {"home-obj": "home"}
+    assert any("home -> home-obj" in n for n in p.notes)
+    sol, verbal = _solve(reasoner, CLASH_DOMAIN, CLASH_PROBLEM)
+    assert sol.status.solved, sol.message
+    assert sol.answer == ["(go shop home)", "(rest home)"]  # mapped back to the problem's names
+    assert _valid(CLASH_DOMAIN, CLASH_PROBLEM, sol.answer)
+    assert not validate_plan(CLASH_DOMAIN, CLASH_PROBLEM, ["(rest home)"]).valid

@@ -21,6 +21,7 @@ SAMPLE = {
     "ferry/problem1.pddl": ":goal before :init",
     "spannerlearning/problem0.pddl": "a problem named 0",
     "easygripper/prob00.pddl": "a type and a predicate share a name",
+    "derivedblocks/problem0.pddl": "derived predicates (a recursive one in the goal), compiled into actions",
 }
 
 
@@ -57,3 +58,12 @@ def test_items_pair_every_folder_with_its_domain() -> None:
     assert len(all_items) > 3000
     assert {i.domain_file.name for i in all_items if i.domain == "blocks"} == {"blocks.pddl"}
     assert len(items(pddlgym_root(), per_domain=2)) <= 2 * len({i.domain for i in all_items})
+
+
+def test_footwear_reads_with_its_object_home_renamed(by_key: dict[str, Item]) -> None:
+    """The object ``home`` and the predicate ``home``: the reader took the object for the predicate."""
+    from planners.pddl import parse_problem
+
+    item = by_key["footwear/problem0.pddl"]
+    p = parse_problem(item.domain_file.read_text(), item.problem_file.read_text(), formal=True)
+    assert p.renamed == {"home-obj": "home"} and ("home", "home-obj") in p.init and "home" not in p.objects

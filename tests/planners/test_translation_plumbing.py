@@ -98,3 +98,20 @@ def test_section_grammars_still_admit_none() -> None:
     for section in ("init", "goal", None):
         root = clause_grammar(ctx.data["domain"], {"a": "block"}, section).splitlines()[0]
         assert root.rstrip().endswith('| "none"'), root
+
+
+async def test_baseline_budget_grows_with_the_problem_and_is_capped(bw_problem):
+    """A whole problem gets tokens sized from the example pair: a text four times the example's
+    asks for more than the floor, and a huge one stops at the cap (not the request's 256)."""
+    from planners.translation import BASELINE_TOKENS, baseline_max_tokens
+
+    b = PlanningBackend()
+    floor, cap = BASELINE_TOKENS
+    sizes = []
+    for text in ("b is on a.", "b is on a. " * 200, "b is on a. " * 20000):
+        llm = ScriptedLLM([bw_problem])
+        ctx = b.context(Problem(text=text, kind="planning", context={"domain": "blocksworld"}))
+        await b.translate(ctx, llm, TranslateOptions(mode="baseline"), Trace())
+        sizes.append(llm.requests[0].max_tokens)
+        assert sizes[-1] == baseline_max_tokens(b._task(ctx), 256)
+    assert sizes[0] == floor and floor < sizes[1] < cap and sizes[2] == cap
