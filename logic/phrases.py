@@ -173,7 +173,7 @@ class Reader:
             head = self.conjunction(m.group(2), "x")
             return ([Literal(m.group(1), ("x",))], head) if head else None
         m = re.fullmatch(r"(?:[Aa]ll )?([A-Za-z]+(?:,? (?:and )?[a-z]+)*) (?:things|people|ones) are (.+)", s)
-        if m:
+        if m and m.group(1).split()[0].lower() not in _QUANT - {"all"}:  # "No rich people ...": not a class
             adjs = [a for a in re.split(r",\s*|\s+and\s+|\s+", m.group(1)) if a]
             head = self.conjunction("they are " + m.group(2))
             return ([Literal(a.lower(), ("x",)) for a in adjs], head) if head else None

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
+from logic.folio import FolioReader
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
@@ -161,6 +162,9 @@ def form_of(formula: str) -> str:
     return "negated fact" if formula.startswith("not ") else "fact"
 
 
+_IRREGULAR_PLURAL = {"gentlemen": "gentleman", "men": "man", "women": "woman", "children": "child"}
+
+
 def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str],
                    ) -> tuple[dict[str, str], dict[str, int], list[str]]:
     """What the words decide: each sentence's formula where its shape is one ``Reader`` reads,
@@ -176,6 +180,7 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     def name(words: str, arity: int) -> str:
         w = words.lower()
         if arity == 1:
+            w = _IRREGULAR_PLURAL.get(w, w)
             hit = by_lower.get(w) or by_lower.get(_singular(w))
             n = hit or camel(_singular(w))
         else:
@@ -190,16 +195,35 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     for c in consts:  # the model's constants that are words of the text
         phrases.setdefault(c.lower(), c)
     reader = Reader(phrases, name)
+    # text people wrote: whole phrases as predicates, where the template reader reads nothing
+    folio = FolioReader(reader.constants, reader.used_constants, name)
     for t in texts:  # the first pass learns the individuals named only as subjects before a verb
-        reader.read(t)
+        reader.read(t) or folio.read(t)
     used.clear()
     reader.used_constants.clear()
-    read = {t: r for t in texts if (r := reader.read(t)) is not None}
+    read = {t: r for t in texts if (r := reader.read(t) or folio.read(t)) is not None}
+    clash = set(used) & set(reader.used_constants)
+    if clash:  # one name as a class and as an individual ("the restaurant"): the words do not decide it
+        read = {t: r for t, r in read.items() if not any(re.search(rf"\b{c}\b", r) for c in clash)}
+        for c in clash:
+            used.pop(c, None)
+            reader.used_constants.pop(c, None)
     new_consts = list(reader.used_constants)
     out_consts = [c for c in consts if c not in used] + [c for c in new_consts if c not in consts]
     out_preds = {p: used.get(p, a) for p, a in preds.items() if p not in reader.used_constants}
-    out_preds.update({p: a for p, a in used.items() if p not in out_preds})
+    # names a discarded try of a reading made (``FolioReader`` tries several cuts) are not declared
+    named = set(re.findall(r"\b([A-Za-z_]\w*)\(", " ".join(read.values())))
+    out_preds.update({p: a for p, a in used.items() if p not in out_preds and p in named})
     return read, out_preds, out_consts
+
+
+def words_declarations(texts: Sequence[str]) -> str | None:
+    """The declarations the reader's own names make, when it reads every one of ``texts``;
+    None when any sentence is left to the model (its declarations are then asked for)."""
+    read, preds, consts = read_sentences(texts, {}, [])
+    if not preds or any(t not in read for t in texts):
+        return None
+    return _decl_text(preds, consts) + "\n"
 
 
 def _decl_text(preds: dict[str, int], consts: list[str]) -> str:
@@ -224,16 +248,20 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
     names = name_candidates(whole)
     if not names:
         raise TranslationError("the problem has no words to name constants or predicates with", stage="translate")
-    # 1. declarations, names constrained to the words of the text (read leniently: never repaired)
+    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
+    # 1. declarations, names constrained to the words of the text (read leniently: never repaired).
+    # When the words read every sentence they decide the declarations too: the reader's are the
+    # step's one candidate, taken without a model call (a model that cannot score is still asked)
     shots = select_exemplars(whole, exemplar_pool("declarations"), min(options.exemplars, 2))
     msgs = few_shot_messages(
         "List the individuals (const Name) and the properties or classes (pred Name/1) of the text, "
         "one per line, each name once. Use the singular for classes.", shots, whole)
+    words_decide = words_declarations([s for s, _ in targets]) if options.grammar else None
     declared = await engine.run(Step("logic.declarations", msgs, _declarations,
                                      constraint=Constraint(grammar=declarations_gbnf(names)),
+                                     candidates=(words_decide,) if words_decide else (),
                                      max_tokens=min(12 * len(names), 400), source=whole))
     preds, consts = declared.value
-    targets = [(s, "premise") for s in sentences] + [(parts.statement, "conclusion")]
     # what the words decide (individuals, relations, the shape of a rule) is not the model's choice
     readings: dict[str, str] = {}
     if options.grammar:

@@ -3,8 +3,9 @@ embedded model (shipped adapter), real Z3: the command a user runs for the repor
 
 Items come from the tuning parts only (the reporting parts are measured, never tested on).
 ProntoQA, ProofWriter and LogicalDeduction text is read by the sentence reader, so a wrong
-answer on these tune items is a regression; FOLIO is free text left largely to a 135M model,
-so there the pipeline must run and answer or fail with a named translation error.
+answer on these tune items is a regression; FOLIO is free text that the words read only in
+part (the rest goes to a 135M model), so there the pipeline must run and answer or fail with
+a named translation error.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def test_folio_tune_sample_runs_end_to_end(shared_data: Path, tmp_path: Path) ->
         if r["error"] is not None:  # a translation the model could not finish is named, not lost
             assert r["error"]["type"] == "translation_error" and r["error"]["message"], r["error"]
             continue
-        assert r["answer"] in {"A", "B", "C"} or r["status"] in {"UNSOLVABLE", "UNKNOWN"}, r
+        assert r["status"] in {"SOLVED", "UNSOLVABLE", "UNKNOWN"}, r
+        if r["status"] == "SOLVED":  # an answer the item's scoring can read
+            assert r["answer"] and r["scores"]["executable"] == 1.0, r
         assert "premise" in r["formal"] and "conclusion" in r["formal"]
-    # FOLIO's free text is not all read by rules: the model is asked
-    assert summary["timings"]["llm_calls"] > 0
+    assert summary["timings"]["items_run"] == SAMPLE

@@ -1,0 +1,436 @@
+"""Reading the sentence shapes of text people wrote (FOLIO-style), after ``logic.phrases.Reader``.
+
+People write "All employees who ... work remotely from home.", "No managers work remotely
+from home.", "If people order takeout, then they work in student jobs.", "Jerry neither
+teaches nor is a manager.", "A person either studies or teaches." Here a whole verb or noun
+phrase is one predicate, named from its normalized words (articles and possessive pronouns
+dropped, every word singular / base form: "schedules meetings with their customers" and
+"schedule a meeting with his customers" are one predicate), so that the same phrase in two
+sentences chains. Named individuals ("Roderick Strong", "KO") are constants; a verb whose
+object is a named individual is a two-place relation.
+
+A sentence whose shape is not one of these, or whose phrases cannot be split with
+certainty (a relative clause with no copula to end it, "and" between words that may be
+nouns), reads as None and stays with the model: nothing here is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from logic.phrases import camel
+from logic.problem import _singular
+
+__all__ = ["FolioReader", "normalize_phrase"]
+
+Namer = Callable[[str, int], str]
+
+_PERSON = {"person", "people", "someone", "somebody", "everyone", "everybody", "anyone", "man", "woman", "one",
+           "human being"}
+_THING = {"something", "everything", "anything", "thing", "things", "object"}
+_PRONOUN = {"they", "he", "she", "it", "he/she", "them", "this person", "that person", "the person"}
+_DROP = {"a", "an", "the", "their", "his", "her", "its", "my", "our", "your", "will", "would", "can", "could",
+         "also", "always", "really"}
+_IRREGULAR = {"has": "have", "had": "have", "does": "do", "did": "do", "goes": "go", "is": "be", "are": "be",
+              "am": "be", "was": "be", "were": "be", "people": "person", "men": "man", "women": "woman",
+              "children": "child", "gentlemen": "gentleman", "feet": "foot", "teeth": "tooth", "mice": "mouse"}
+_COPULA = r"(?:is|are|am|was|were)"
+# words that begin a verb phrase whatever the subject
+_AUX = {"is", "are", "was", "were", "does", "do", "doesn't", "don't", "did", "will", "can", "cannot", "has", "have",
+        "either", "neither", "both", "not"}
+_NEG_AUX = r"(?:does not|do not|did not|doesn't|don't|didn't|cannot|can not|can't|will not|won't|never)"
+# words after which a phrase cannot end: a split there would cut a phrase in two
+_OPEN = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "their", "his",
+         "her", "its", "who", "that", "which", "not", "is", "are", "be"}
+_HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b", re.I)
+_QUANT_START = re.compile(r"^(?:all|every|each|no|some|if|either|neither|both|there|it|a|an|the|any|most|many|"
+                          r"everyone|everything|someone|something|people|nobody|none)\b", re.I)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _lemma(word: str) -> str:
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if re.search(r"(?:ch|sh|ss|x|z)es$", w) and len(w) > 4:
+        return w[:-2]  # "teaches" -> "teach", "boxes" -> "box"
+    return _singular(w)
+
+
+def normalize_phrase(phrase: str) -> str:
+    """The words a phrase's predicate is named by: "schedules meetings with their customers" ->
+    "schedule meeting with customer"."""
+    words = re.findall(r"[a-z0-9]+", _ascii(phrase).lower().replace("'s", "").replace("’s", ""))
+    return " ".join(_lemma(w) for w in words if w not in _DROP)
+
+
+# "neither A nor B", "either A or B" (exclusive, as FOLIO means it), "both A and B"
+_CONNECTIVES: tuple[tuple[str, Callable[[str, str], str]], ...] = (
+    (r"neither (.+?) nor (.+)", lambda a, b: f"{_neg(a)} and {_neg(b)}"),
+    (r"either (.+?) or (.+)", lambda a, b: f"({a} xor {b})"),
+    (r"both (.+?) and (.+)", lambda a, b: f"{a} and {b}"),
+)
+
+
+def _connected(phrase: str, read: Callable[[str], str | None]) -> tuple[bool, str | None]:
+    """(whether a two-part connective opens the phrase, the joined reading of its parts or None)."""
+    for pattern, join in _CONNECTIVES:
+        if m := re.fullmatch(pattern, phrase):
+            a, b = read(m.group(1)), read(m.group(2))
+            return True, None if a is None or b is None else join(a, b)
+    return False, None
+
+
+class FolioReader:
+    """Reads one sentence into a formula; ``name`` names predicates, ``constants`` maps
+    lower-case phrases to constant names (shared with ``logic.phrases.Reader``)."""
+
+    def __init__(self, constants: dict[str, str], used_constants: dict[str, None], name: Namer) -> None:
+        self.constants = constants
+        self.used_constants = used_constants
+        self.name = name
+        self.verbs: set[str] = set()  # base forms of the verbs the read phrases begin with
+
+    # -- terms -----------------------------------------------------------------------------
+
+    def individual(self, phrase: str) -> str | None:
+        """A named individual: a known constant, a capitalised name, or a quoted title."""
+        p = phrase.strip().strip(",").strip('"“”')
+        low = _ascii(p).lower()
+        if low in self.constants:
+            c = self.constants[low]
+        elif re.fullmatch(r"(?:[A-Z0-9][\w’'.-]*)(?: (?:[A-Z0-9][\w’'.-]*|of|de|du|von|van))*", _ascii(p)) \
+                and not _QUANT_START.match(p) and not p.endswith(("’s", "'s")):
+            c = _constant_name(p)
+            self.constants[low] = c
+        else:
+            return None
+        self.used_constants.setdefault(c)
+        return c
+
+    # -- phrases ---------------------------------------------------------------------------
+
+    def unary(self, phrase: str, term: str) -> str | None:
+        words = re.sub(r"(?<=.) (?:person|people|thing|one)$", "", normalize_phrase(phrase))  # "a grumpy person"
+        if not words or words.split()[-1] in _OPEN or words in _PERSON | _THING or words[0].isdigit():
+            return None
+        return f"{self.name(words, 1)}({term})"
+
+    def complement(self, phrase: str, term: str) -> str | None:
+        """What follows a copula: "a wild turkey", "not evil", "kind or a CEO", "neither A nor B"."""
+        p = phrase.strip()
+        if m := re.fullmatch(r"not (.+)", p):
+            inner = self.complement(m.group(1), term)
+            return None if inner is None else _neg(inner)
+        matched, got = _connected(p, lambda x: self.complement(x, term))
+        if matched:
+            return got
+        for op in (" or ", " and "):
+            if op in p:
+                parts = p.split(op)
+                # "kind or a CEO": each part a short complement of its own (one to three words)
+                if all(1 <= len(x.split()) <= 3 for x in parts):
+                    got = [self.complement(x, term) for x in parts]
+                    if None in got:
+                        return None
+                    return "(" + f" {op.strip()} ".join(got) + ")" if op == " or " else " and ".join(got)
+                return None
+        if re.search(r"\b(?:who|that|which)\b", p):  # "people who have a child", "a student who works ..."
+            conds = self.noun_group(p, term)
+            return None if not conds else " and ".join(conds)
+        if re.search(r"\b(?:when|because|if)\b", p):
+            return None
+        return self.unary(p, term)
+
+    def verb_phrase(self, phrase: str, term: str) -> str | None:
+        """A predicate said of ``term``: "is a manager", "does not teach", "leads Diamond Mine",
+        "either studies or teaches", "neither teaches nor is a manager"."""
+        p = re.sub(r"\s+", " ", phrase.strip().strip(",").rstrip(".")).strip()
+        p = re.sub(r"^(?:will|can|often|always|also) (?!not\b)", "", p)  # "will either have ...": the modal says nothing
+        if not p:
+            return None
+        matched, got = _connected(p, lambda x: self.verb_phrase(x, term))
+        if matched:
+            return got
+        for op in (" and ", " or "):  # before a negation: "does not travel ... and does not have ..."
+            split = self._verb_split(p, op)
+            if split:
+                got = [self.verb_phrase(x, term) for x in split]
+                if None in got:
+                    return None
+                return "(" + " or ".join(got) + ")" if op == " or " else " and ".join(got)
+        if m := re.fullmatch(_COPULA + r" (.+)", p):
+            return self.complement(m.group(1), term)
+        if m := re.fullmatch(_NEG_AUX + r" (.+)", p):
+            inner = self.verb_phrase(m.group(1), term)
+            return None if inner is None else _neg(inner)
+        if m := re.fullmatch(r"(?:do|does) (.+)", p):
+            return self.verb_phrase(m.group(1), term)
+        if re.search(r"\b(?:or|nor|who|that|which|when|because|if|not|n't)\b|[,;:]", p) or any(
+                _lemma(w) in self.verbs | _AUX for w in re.findall(r"\band (\w+)", p)):
+            return None  # words that join or qualify clauses: not one predicate
+        words = p.split()
+        if words[0].lower() in _OPEN or words[0].lower() in ("be", "have"):
+            if words[0].lower() != "have" or len(words) < 2:
+                return None
+        # a verb whose object is a named individual: a relation ("leads Diamond Mine")
+        if len(words) >= 2 and re.fullmatch(r"[a-z]+", words[0]):
+            for k in (1, 2):
+                obj = " ".join(words[k:])
+                if obj and obj[0].isupper() and (c := self.individual(obj)) is not None:
+                    verb = normalize_phrase(" ".join(words[:k]))
+                    return f"{self.name(verb, 2)}({term}, {c})" if verb else None
+        got = self.unary(p, term)
+        if got is not None:
+            self.verbs.add(_lemma(words[0]))  # a verb of the text: it may end a class in "All ... who ..."
+        return got
+
+    def _verb_split(self, p: str, op: str) -> list[str] | None:
+        """Split "works in X and needs Y" at an ``op`` where both sides begin like verbs of
+        the same inflection ("works" / "needs") or the right side with an auxiliary or a verb
+        the text uses elsewhere; "meals and recipes", "hosted X and Y Games" stay one phrase."""
+        if re.match(r"(?:either|neither|both)\b", p):  # "either ... or ...": one connective
+            return None
+        at = [m.start() for m in re.finditer(re.escape(op), p)]
+        for i in at:
+            left, right = p[:i], p[i + len(op):]
+            if left.endswith(",") or not left or not right:
+                continue
+            a, b = left.split()[0], right.split()[0]
+            if not re.fullmatch(r"[a-z']+", b) or not re.fullmatch(r"[a-z']+", a):
+                continue
+            if b in _AUX - {"either", "neither", "both"}:
+                return [left, right]
+            if re.fullmatch(r"[a-z]+[^s]s", b) and _lemma(b) in self.verbs and len(right.split()) >= 2:
+                return [left, right]  # "is not a picky eater and spends ...": a verb the text uses elsewhere
+            if a in _OPEN | _DROP or b in _OPEN | _DROP or len(left.split()) < 2 or len(right.split()) < 2:
+                continue
+            if len(at) == 1 and a.endswith("s") and b.endswith("s") and not b.endswith("ss"):
+                return [left, right]
+        return None
+
+    # -- subjects ----------------------------------------------------------------------------
+
+    def generic(self, phrase: str) -> tuple[list[str], str] | None:
+        """A generic subject ("people", "someone", "an employee", "a cartoon character") as its
+        conditions over x, with the verb phrase after it; None when not generic or unsure."""
+        p = phrase.strip()
+        words = p.split()
+        low = [w.lower() for w in words]
+        if not low:
+            return None
+        if low[0] in ("people", "someone", "somebody", "something", "everyone", "everything", "anyone", "anything"):
+            return [], " ".join(words[1:])
+        if low[0] not in ("a", "an"):
+            return None
+        found = []
+        for k in (1, 2, 3):  # the class's words end where a singular verb phrase begins
+            if len(low) > k + 1 and (low[k + 1] in _AUX or re.fullmatch(r"[a-z]+[^s]s", low[k + 1])):
+                found.append(k)
+        if not found:
+            return None
+        k = found[0]  # the first verb-like word ends the class ("A person either swims ...")
+        noun = " ".join(low[1:k + 1])
+        rest = " ".join(words[k + 1:])
+        if noun in _PERSON | _THING or re.match(r"(?:is |are )?either\b", rest.lower()):
+            return [], rest  # "An animal is either a rabbit or a squirrel.": the class is the domain spoken of
+        cond = self.unary(noun, "x")
+        return None if cond is None else ([cond], rest)
+
+    def noun_group(self, phrase: str, term: str = "x") -> list[str] | None:
+        """The subject of "All NP ..."/"No NP ..."/"Some NP ...": a class, maybe with
+        adjectives, "who/that" + a verb phrase, or "with"/"in"/"at"/"of" + words."""
+        p = phrase.strip()
+        m = re.fullmatch(r"(.+?) (?:who|that|which) (.+)", p)
+        head, rel = (m.group(1), m.group(2)) if m else (p, None)
+        head_low = head.lower()
+        if m := re.fullmatch(r"(?:one|people|person|thing|things) ((?:with|nice|in|from|at|on|of)\b.+)", head_low):
+            conds = [self.complement(m.group(1), term)]  # "No one with mild flu ...", "No one nice to animals ..."
+            if None in conds:
+                return None
+        elif head_low in _PERSON | _THING or head_low in ("people", "things", "ones"):
+            conds: list[str] = []
+        else:
+            words = head_low.split()
+            if words[-1] in ("people", "person", "things", "thing", "ones", "one") and len(words) > 1:
+                # "evil people": each adjective one class (as "All smart, kind things" in Reader)
+                got = [self.unary(w, term) for w in words[:-1]]
+                if None in got:
+                    return None
+                conds = got  # type: ignore[assignment]
+            else:
+                u = self.unary(head, term)
+                if u is None:
+                    return None
+                conds = [u]
+        if rel is not None:
+            r = self.verb_phrase(rel, term)
+            if r is None:
+                return None
+            conds.append(r)
+        return conds
+
+    # -- sentences -------------------------------------------------------------------------
+
+    def read(self, sentence: str) -> str | None:
+        s = re.sub(r"^\[BG\]\s*", "", sentence.strip()).rstrip(".!").strip()
+        s = re.sub(r"\s+", " ", s.replace("’", "'"))
+        if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
+            return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
+        if m := re.fullmatch(r"It is not true that (.+)", s):
+            inner = self._facts(m.group(1))
+            return None if inner is None else _neg(_group(inner))
+        m = re.fullmatch(r"[Ii]f (.+?),? then (.+)", s) or re.fullmatch(r"[Ii]f ([^,]+), (.+)", s)
+        if m:
+            return self._conditional(m.group(1), m.group(2))
+        m = re.fullmatch(r"(All|Every|Each|No|Some)(?: of)? (.+)", s)
+        if m:
+            return self._quantified(m.group(1).lower(), m.group(2))
+        m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will) .+)", s)
+        if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
+            return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
+        m = re.fullmatch(r"(Everyone|Everything|Anyone|Anything|Nobody|No one|Someone|Something) (?:who|that) (.+)", s)
+        if m:
+            return self._quantified({"nobody": "no", "no one": "no", "someone": "some",
+                                     "something": "some"}.get(m.group(1).lower(), "all"),
+                                    "people who " + m.group(2))
+        g = self.generic(s)
+        if g is not None and g[0] is not None and not re.match(r"(?i)the\b", s):
+            conds, rest = g
+            body = self.verb_phrase(rest, "x")
+            if body is None or not re.match(r"(?:is |are )?(?:either|neither)\b|is\b", rest.lower()):
+                return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
+            return _forall(conds, body)
+        return self._facts(s)
+
+    def _facts(self, s: str) -> str | None:
+        """One fact, or two about different individuals joined by "and"/"or" ("Rose is a human
+        or Jerry is a manager")."""
+        for op in (" and ", " or "):
+            parts = s.split(op)
+            if len(parts) == 2 and re.match(r"[A-Z]", parts[1]):
+                a, b = self._fact(parts[0]), self._fact(parts[1])
+                if a is not None and b is not None:
+                    return f"{_group(a)} {op.strip()} {_group(b)}" if op == " or " else f"{a} and {b}"
+        return self._fact(s)
+
+    def _fact(self, s: str) -> str | None:
+        words = s.split()
+        low = _ascii(s).lower()
+        known = [k for k in range(len(words) - 1, 0, -1) if " ".join(low.split()[:k]) in self.constants]
+        run = 0
+        while run < len(words) - 1 and re.fullmatch(r"[A-Z0-9][\w'.-]*", words[run]):
+            run += 1
+        k = max(known[0] if known else 0, run)
+        if k == 0 or not re.fullmatch(r"[a-z][\w'-]*", words[k]) or re.search(r"'s$", words[k - 1]):
+            return None  # no name, no verb after it, or a possessive ("Emma's favorite season")
+        nxt = words[k].lower()
+        if k + 1 < len(words) and words[k + 1].lower() in _AUX - {"either", "neither", "both", "not"} \
+                and nxt not in _AUX:
+            return None  # "Dried Thai chilies are ...": the name goes on in lower case
+        if k == 1 and (_singular(words[0].lower()) != words[0].lower() or (
+                nxt not in _AUX and not re.fullmatch(r"[a-z]+[^s]s", nxt))):
+            return None  # "Employees will ...", "Plungers suck.": a class, not a name
+        c = self.individual(" ".join(words[:k]))
+        return None if c is None else self.verb_phrase(" ".join(words[k:]), c)
+
+    def _repeated_subject(self, cond: str, then: str) -> None:
+        """A phrase both halves of a conditional begin with, before a verb, names one thing
+        ("If dried Thai chilies are spicy, then dried Thai chilies are ..."): a constant."""
+        a, b = cond.lower().split(), then.lower().split()
+        n = next((i for i in range(_common_prefix(a, b) + 1) if i < min(len(a), len(b)) and a[i] in _AUX), 0)
+        if 0 < n and b[n] in _AUX and not _QUANT_START.match(cond) \
+                and not set(a[:n]) & (_PERSON | _THING | _OPEN):
+            phrase = _ascii(" ".join(a[:n]))
+            self.constants.setdefault(phrase, _constant_name(phrase))
+
+    def _quantified(self, q: str, rest: str) -> str | None:
+        words = rest.split()
+        # where the class ends and what is said of it begins: at a copula or an auxiliary
+        # (a relative clause's own copula comes first: take the last one that leaves both sides)
+        cuts = [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
+            r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs]
+        if not cuts and len(words) >= 2 and _singular(words[0].lower()) != words[0].lower() \
+                and re.fullmatch(r"[a-z]+", words[1]) and (len(words) == 2 or not words[1].endswith("s")):
+            cuts = [1]  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
+        readings = set()
+        for i in cuts:
+            conds = self.noun_group(" ".join(words[:i]))
+            pred = self.verb_phrase(" ".join(words[i:]), "x")
+            if conds and pred is not None:
+                readings.add((tuple(conds), pred))
+        if len(readings) != 1:
+            return None  # no reading, or two: the words do not decide
+        conds_t, pred = readings.pop()
+        conds = list(conds_t)
+        if q == "some":  # "Some turtles exist.": that there is one
+            return "exists x. " + " and ".join([*conds] if pred.startswith(self.name("exist", 1) + "(") else [*conds, pred])
+        if q == "no":
+            return _forall(conds, _neg(pred))
+        return _forall(conds, pred)
+
+    def _conditional(self, cond: str, then: str) -> str | None:
+        g = self.generic(cond)
+        if g is not None and g[0] is not None and not re.match(r"(?i)the\b", cond):
+            conds, rest = g
+            body = self.verb_phrase(rest, "x")
+            tw = then.split()
+            noun = re.sub(r"^(?:a|an|the)\s+", "", " ".join(cond.split()[:3]).lower())
+            for k in (3, 2, 1):  # "they ...", "he/she ...", "the person ...", "the koala ..."
+                said = " ".join(tw[:k]).lower()
+                if said in _PRONOUN or (said.startswith("the ") and noun.startswith(said[4:] + " ")):
+                    head = self.verb_phrase(" ".join(tw[k:]), "x")
+                    if body is not None and head is not None:
+                        return _forall([*conds, body], head)
+            return None
+        self._repeated_subject(cond, then)
+        a, b = self._fact(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."
+        if a is None or b is None or "x" in re.findall(r"\b\w+\b", a + " " + b):
+            return None
+        return f"{_group(a)} -> {_group(b)}"
+
+
+def _constant_name(phrase: str) -> str:
+    """"Roderick Strong" -> RoderickStrong; a name must begin with a letter: "1984" -> C1984."""
+    c = camel(re.sub(r"[^A-Za-z0-9 ]", "", _ascii(phrase)))
+    return c if c[:1].isalpha() else "C" + c
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _neg(f: str) -> str:
+    if re.fullmatch(r"not \w+\([^()]*\)", f):
+        return f[4:]
+    return f"not {f}" if re.fullmatch(r"\w+\([^()]*\)", f) or _wrapped(f) else f"not ({f})"
+
+
+def _wrapped(f: str) -> bool:
+    """Whether ``f`` is one parenthesised group: its first "(" closes at its end."""
+    if not f.startswith("("):
+        return False
+    depth = 0
+    for i, ch in enumerate(f):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i == len(f) - 1
+    return False
+
+
+def _group(f: str) -> str:
+    return f if re.fullmatch(r"(?:not )?\w+\([^()]*\)", f) or _wrapped(f) else f"({f})"
+
+
+def _forall(conds: list[str], head: str) -> str:
+    if not conds:
+        return f"forall x. {head}"
+    return f"forall x. {' and '.join(_group(c) for c in conds)} -> {_group(head)}"

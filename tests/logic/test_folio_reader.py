@@ -1,0 +1,157 @@
+"""Text people wrote (logic.folio): sentence shapes -> formulas, phrases that chain across
+sentences, sentences left to the model, the declarations step skipped when the words read a
+whole problem, and one real-embedded-model run on a small text of our own."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from logic.backend import LogicBackend
+from logic.folio import normalize_phrase
+from logic.translation import read_sentences, words_declarations
+from nesy.llm.base import BaseLLM
+from nesy.types import Problem, Status, Trace, TranslateOptions
+
+# sentence shape -> the formula its words decide (sentences written for this test)
+SHAPES = {
+    "All pilots are brave.": "forall x. Pilot(x) -> Brave(x)",
+    "No pilots fear heights.": "forall x. Pilot(x) -> not FearHeight(x)",
+    "Some sailors are pilots.": "exists x. Sailor(x) and Pilot(x)",
+    "If people swim in the lake every morning, then they feel cold.":
+        "forall x. SwimInLakeEveryMorning(x) -> FeelCold(x)",
+    "If someone is brave, then they do not fear heights.": "forall x. Brave(x) -> not FearHeight(x)",
+    "Everyone who swims in the lake every morning is a sailor.": "forall x. SwimInLakeEveryMorning(x) -> Sailor(x)",
+    "All sailors who own a boat are rich.": "forall x. Sailor(x) and OwnBoat(x) -> Rich(x)",
+    "A person either swims or runs.": "forall x. (Swim(x) xor Run(x))",
+    "Nora neither swims nor is a pilot.": "not Swim(Nora) and not Pilot(Nora)",
+    "Nora is either a sailor or a pilot.": "(Sailor(Nora) xor Pilot(Nora))",
+    "Nora is both brave and rich.": "Brave(Nora) and Rich(Nora)",
+    "Nora is rich or a pilot.": "(Rich(Nora) or Pilot(Nora))",
+    "Nora does not fear heights.": "not FearHeight(Nora)",
+    "Peter Holm trains Nora.": "Train(PeterHolm, Nora)",
+    "If Nora feels cold, then Nora is not rich.": "FeelCold(Nora) -> not Rich(Nora)",
+    "If a sea captain is rich, then they own a boat.": "forall x. SeaCaptain(x) and Rich(x) -> OwnBoat(x)",
+    "People either sail at night or sleep early.": "forall x. (SailAtNight(x) xor SleepEarly(x))",
+    "A kayak is not a motorboat.": "forall x. Kayak(x) -> not Motorboat(x)",
+    "No one with a cold swims in the lake every morning.":
+        "forall x. WithCold(x) -> not SwimInLakeEveryMorning(x)",
+    "It is not true that Nora is rich and Peter Holm is a pilot.": "not (Rich(Nora) and Pilot(PeterHolm))",
+    "Nora is a sailor or Peter Holm is brave.": "Sailor(Nora) or Brave(PeterHolm)",
+    "If salted herring is cheap, then salted herring is popular.": "Cheap(SaltedHerring) -> Popular(SaltedHerring)",
+}
+
+
+def _read(sentences: list[str]) -> dict[str, str]:
+    return read_sentences(sentences, {}, [])[0]
+
+
+def test_each_shape_reads_into_its_formula() -> None:
+    read = _read(list(SHAPES))
+    for sentence, want in SHAPES.items():
+        assert read.get(sentence) == want, sentence
+
+
+def test_inflections_and_plurals_name_one_predicate() -> None:
+    assert normalize_phrase("schedules meetings with their customers") == \
+        normalize_phrase("schedule a meeting with his customers")
+    assert normalize_phrase("teaches") == normalize_phrase("teach")
+    assert normalize_phrase("studies") == normalize_phrase("study")
+    read = _read(["If people own boats, then they are sailors.", "Ada owns a boat.", "Ada is a sailor."])
+    assert read["Ada owns a boat."] == "OwnBoat(Ada)" and read["Ada is a sailor."] == "Sailor(Ada)"
+
+
+def test_a_verb_the_text_uses_elsewhere_ends_a_relative_clause() -> None:
+    """"All people who own a boat sail at night." has no copula to end the class: the verb
+    "sail" ends it because another sentence uses it as a verb; alone, the sentence is unsure."""
+    lone = "All people who own a boat sail at night."
+    assert _read([lone]) == {}
+    read = _read(["Nora does not sail at night.", lone])
+    assert read[lone] == "forall x. OwnBoat(x) -> SailAtNight(x)"
+
+
+def test_unsure_sentences_are_left_to_the_model() -> None:
+    unsure = [
+        "Monkeypox virus can occur in certain animals, including humans.",  # a list inside the phrase
+        "Plungers suck.",  # a class or a name: the words do not say
+        "People feel tired when they get a flu.",  # a clause the shapes do not cover
+        "There are six kinds of boats: sloops, ketches, and yawls.",
+        "Emma's favorite season is summer.",  # a possessive subject
+    ]
+    assert _read(unsure) == {}
+
+
+class _NoModel(BaseLLM):
+    """A model that can score but fails on any call: a fully read problem must not call it."""
+
+    name = "no-model"
+    calls = 0
+
+    async def generate(self, request):  # type: ignore[override]
+        self.calls += 1
+        raise AssertionError(f"the model was called for {request.step}")
+
+    async def score(self, messages, candidates):  # type: ignore[override]
+        self.calls += 1
+        raise AssertionError("the model was asked to score")
+
+
+PREMISES = ("All pilots are brave. If someone is brave, then they do not fear heights. "
+            "Nora is a pilot. Nora neither swims nor is a sailor.")
+QUESTION = "Based on the above information, is the following statement true, false, or uncertain? Nora fears heights."
+
+
+def _problem(premises: str = PREMISES, question: str = QUESTION) -> Problem:
+    return Problem(text=premises + " " + question, context={"premises": premises, "question": question,
+                                                            "options": ["A) True", "B) False", "C) Uncertain"]})
+
+
+def test_a_fully_read_problem_makes_no_model_call() -> None:
+    backend = LogicBackend()
+    try:
+        ctx = backend.context(_problem())
+        llm, trace = _NoModel(), Trace()
+        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), trace))
+        assert llm.calls == 0
+        decl = [s for s in trace.stages if s.name == "translate.declarations"]
+        assert decl and decl[0].output["ranked"] == [{"text": decl[0].output["chosen"]}]  # one candidate, no score
+        s = backend.solve(f, ctx, timeout=10)
+        assert s.status == Status.SOLVED and s.answer == "False", f.text
+    finally:
+        backend.close()
+
+
+def test_a_sentence_left_to_the_model_keeps_the_model_s_declarations() -> None:
+    texts = ["All pilots are brave.", "People feel tired when they get a flu.", "Nora is brave."]
+    assert words_declarations(texts) is None
+    decl = words_declarations([texts[0], texts[2]])
+    assert decl is not None and set(decl.splitlines()) == {"const Nora", "pred Pilot/1", "pred Brave/1"}
+    backend = LogicBackend()
+    try:
+        ctx = backend.context(_problem("All pilots are brave. People feel tired when they get a flu.",
+                                       "Is the following statement true, false, or uncertain? Nora is brave."))
+        llm = _NoModel()
+        with pytest.raises(AssertionError, match="logic.declarations"):  # asked first, as before
+            asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
+    finally:
+        backend.close()
+
+
+def test_end_to_end_on_the_embedded_model(embedded_llm) -> None:
+    """The real model on a small text of our own: every sentence read, so the answer is the
+    words' (properties of the run, and the classical answer the premises entail)."""
+    premises = ("All sailors who own a boat are rich. If people swim in the lake every morning, then they are sailors. "
+                "Ada swims in the lake every morning. Ada owns a boat. No rich people are unhappy.")
+    question = "Based on the above information, is the following statement true, false, or uncertain? Ada is unhappy."
+    backend = LogicBackend()
+    try:
+        ctx = backend.context(_problem(premises, question))
+        trace = Trace()
+        f = asyncio.run(backend.translate(ctx, embedded_llm, TranslateOptions(mode="ours", exemplars=1), trace))
+        assert not f.dropped
+        assert all(st.prompt_tokens == 0 and st.completion_tokens == 0 for st in trace.stages)
+        s = backend.solve(f, ctx, timeout=10)
+        assert s.status == Status.SOLVED and s.answer == "False", f.text
+    finally:
+        backend.close()
