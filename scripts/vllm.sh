@@ -45,7 +45,7 @@ start() {
       --enforce-eager --dtype bfloat16 --max-model-len 4096 "${lora[@]}" \
       > "$cache/vllm.log" 2>&1 &
   echo $! > "$cache/vllm.pid"
-  for _ in $(seq 1 360); do
+  for _ in $(seq 1 720); do  # 12 min: a loaded 2-core machine has needed more than 6
     if curl -sf "http://127.0.0.1:$port/v1/models" > /dev/null; then
       echo "http://127.0.0.1:$port"
       return 0
@@ -55,7 +55,7 @@ start() {
     fi
     sleep 1
   done
-  echo "vLLM did not become ready in 6 minutes; log: $cache/vllm.log" >&2
+  echo "vLLM did not become ready in 12 minutes; log: $cache/vllm.log" >&2
   return 1
 }
 
