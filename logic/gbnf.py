@@ -157,9 +157,16 @@ def clause_candidates(form: str, preds: Mapping[str, int], consts: Sequence[str]
     return tuple(out) if 0 < len(out) <= MAX_CANDIDATES else ()
 
 
-def declarations_gbnf(names: Sequence[str], max_arity: int = 2) -> str:
-    """Declarations whose names are words of the text: ``pred Name/1`` and ``const Name`` lines."""
-    name = "name ::= " + _alts(sorted(set(names))) + "\n"
+def declarations_gbnf(names: Sequence[str], max_arity: int = 2, joiners: Sequence[str] = ()) -> str:
+    """Declarations whose names are words of the text: ``pred Name/1`` and ``const Name`` lines.
+
+    ``joiners`` (the text's other words, capitalised) may follow a first word, so a name can be a
+    phrase of the text: ``HaveLunchInCompany``, ``BlackMirror`` (FOLIO's multi-word predicates).
+    """
+    name = "name ::= word\n" if not joiners else "name ::= word part*\npart ::= word | joiner\n"
+    name += "word ::= " + _alts(sorted(set(names))) + "\n"
+    if joiners:
+        name += "joiner ::= " + _alts(sorted(set(joiners) - set(names))) + "\n"
     return (
         'root ::= (decl "\\n")+\n'
         f'decl ::= "pred " name "/" [1-{max_arity}] | "const " name\n' + name

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nesy.types import Problem
 
-__all__ = ["ProblemParts", "split_problem", "normalize_answer", "name_candidates", "LABELS"]
+__all__ = ["ProblemParts", "split_problem", "normalize_answer", "name_candidates", "name_joiners", "LABELS"]
 
 LABELS = {"true": "True", "false": "False", "unknown": "Unknown", "uncertain": "Unknown"}
 _LEAD = re.compile(
@@ -94,3 +94,9 @@ def content_words(text: str) -> list[tuple[str, str]]:
 def name_candidates(text: str) -> list[str]:
     """Names a declaration may use: the text's content words, capitalised, also singularised."""
     return list(dict.fromkeys(form for pair in content_words(text) for form in pair))
+
+
+def name_joiners(text: str) -> list[str]:
+    """The words a multi-word name may continue with besides the content words: the text's
+    other words and numbers, capitalised ("In" of ``LunchInCompany``, "1984")."""
+    return list(dict.fromkeys(w[0].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", text)))

@@ -22,7 +22,7 @@ from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declaration
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
 from logic.phrases import Reader, camel, entity_phrases
-from logic.problem import ProblemParts, _singular, content_words, name_candidates
+from logic.problem import ProblemParts, _singular, content_words, name_candidates, name_joiners
 from collections.abc import Awaitable, Callable
 
 from nesy.errors import TranslationError
@@ -110,6 +110,17 @@ def _declarations(text: str) -> tuple[dict[str, int], list[str]]:
     return preds, consts
 
 
+def _camel_words(name: str) -> list[str]:
+    return re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", name)
+
+
+def _phrase_pattern(words: Sequence[str]) -> str:
+    """A multi-word name's words in the sentence: each perhaps plural or possessive, articles
+    and possessive pronouns allowed between them (``HaveLunchInCompany``: "have lunch in the company")."""
+    gap = r"(?:'s)?\s+(?:(?:the|a|an|their|his|her|its)\s+)*"
+    return r"\b" + gap.join(re.escape(w) + r"(?:s|es)?" for w in words) + r"\b"
+
+
 def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) -> tuple[dict[str, int], list[str]]:
     """The predicates and constants one sentence's own words name.
 
@@ -124,10 +135,16 @@ def sentence_symbols(sentence: str, preds: dict[str, int], consts: list[str]) ->
     named: list[str] = []
     # a constant of several words ("BaldEagle": "the bald eagle") is one individual, not two classes
     for c in consts:
-        words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", c)
+        words = _camel_words(c)
         m = re.search(r"\b" + r"\s+".join(words) + r"\b", sentence, re.I) if len(words) > 1 else None
         if m:
             named.append(c)
+            sentence = sentence[:m.start()] + sentence[m.end():]
+    # so is a predicate of several words ("SoccerPlayer": "soccer players"), longest first
+    for p in sorted((p for p in preds if len(_camel_words(p)) > 1), key=lambda p: -len(_camel_words(p))):
+        m = re.search(_phrase_pattern(_camel_words(p)), sentence, re.I)
+        if m:
+            local[p] = preds[p]
             sentence = sentence[:m.start()] + sentence[m.end():]
     for word, sing in content_words(sentence):
         if word.lower() in const_lower or sing.lower() in const_lower:
@@ -258,7 +275,7 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
         "one per line, each name once. Use the singular for classes.", shots, whole)
     words_decide = words_declarations([s for s, _ in targets]) if options.grammar else None
     declared = await engine.run(Step("logic.declarations", msgs, _declarations,
-                                     constraint=Constraint(grammar=declarations_gbnf(names)),
+                                     constraint=Constraint(grammar=declarations_gbnf(names, joiners=name_joiners(whole))),
                                      candidates=(words_decide,) if words_decide else (),
                                      max_tokens=min(12 * len(names), 400), source=whole))
     preds, consts = declared.value

@@ -7,7 +7,7 @@ port="${NESY_VLLM_PORT:-8100}"
 scripts/vllm.sh setup  # cached: the venv and the converted model, also for the in-process engine test
 if [ -z "${NESY_VLLM_URL:-}" ]; then
   NESY_VLLM_URL="$(scripts/vllm.sh start "$port")"
-  trap 'scripts/vllm.sh stop' EXIT
+  trap 'scripts/vllm.sh stop "$port"' EXIT
 fi
 cache="${NESY_CACHE:-$HOME/.cache/nesy}"
 export NESY_VLLM_URL NESY_REQUIRE_VLLM=1

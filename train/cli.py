@@ -68,6 +68,10 @@ def train_command(
         if save_pairs_to is not None:
             save_pairs(ps, save_pairs_to)
         sigs = sorted({p.signature for p in ps})
+        public = [p for p in ps if p.signature.endswith("-tune")]
+        if public:
+            console.print(f"{len(public)} of them from the public tuning parts: " + ", ".join(
+                f"{s} {sum(p.signature == s for p in public)}" for s in sorted({p.signature for p in public})))
         console.print(f"{len(ps)} verified pairs from {len(sigs)} seen compositions ({time.perf_counter() - t0:.0f} s)")
 
     def step(s: int, total: int, loss: float) -> None:
@@ -80,16 +84,10 @@ def train_command(
     try:
         with progress:
             given = load_pairs(pairs_file) if pairs_file else None
-            if public_tune is not None:  # opt-in: without it the default pairs (and digest) stay as they are
-                from train.pairs import make_pairs
-                from train.sources.public_logic import public_tune_pairs
-
-                if given is None:
-                    given = make_pairs(formalism, pairs, seed, suite, exemplars_by)
-                given = list(given) + public_tune_pairs(public_tune, exemplars_by=exemplars_by, per_set=public_tune_per_set,
-                                                        seed=seed, report=console.print)
+            # --public-tune is opt-in: without it the default pairs (and digest) stay as they are
             res = run_training(formalism, cfg, n_pairs=pairs, output=out, suite=suite, pairs=given,
-                               progress=step, on_pairs=on_pairs, exemplars_by=exemplars_by)
+                               progress=step, on_pairs=on_pairs, exemplars_by=exemplars_by,
+                               public_tune=public_tune, public_tune_per_set=public_tune_per_set)
     except NesyError as e:
         console.print(f"[red]error[/red] ({e.kind}): {e}")
         raise typer.Exit(2)

@@ -67,13 +67,30 @@ def run_training(
     progress: ProgressFn | None = None,
     on_pairs: Any = None,
     exemplars_by: str = "problem",
+    public_tune: Path | None = None,
+    public_tune_per_set: int | None = None,
 ) -> RunOutput:
+    """``public_tune``: also draw logic pairs from the public sets' tuning parts under this
+    folder (``train.sources.public_logic``), after the generated pairs; the manifest records
+    the command and both parts' digests, so a reproduction without the data still checks the
+    generated part."""
     from train.base_model import base_gguf, hf_base_dir, load_base, load_tokenizer
     from train.export import lora_from_full, lora_from_peft, write_gguf_lora, write_peft_dir
 
     t0 = time.perf_counter()
-    if pairs is None:
-        pairs = make_pairs(list(formalisms), n_pairs, cfg.seed, suite, exemplars_by)
+    public: list[Pair] = []
+    if pairs is not None:  # given (a saved run's pairs hold their public part already)
+        public = [p for p in pairs if p.signature.endswith("-tune")]
+        generated = [p for p in pairs if not p.signature.endswith("-tune")]
+    else:
+        pairs = generated = make_pairs(list(formalisms), n_pairs, cfg.seed, suite, exemplars_by)
+    generated_digest = pairs_digest(generated)
+    if public_tune is not None and not public:
+        from train.sources.public_logic import public_tune_pairs
+
+        public = public_tune_pairs(public_tune, exemplars_by=exemplars_by, per_set=public_tune_per_set, seed=cfg.seed,
+                                   report=None)
+        pairs = [*pairs, *public]
     pair_seconds = time.perf_counter() - t0
     if on_pairs is not None:
         on_pairs(pairs)
@@ -97,13 +114,22 @@ def run_training(
                f"--lr {cfg.learning_rate():g}", f"--device {cfg.device}"]
             + ([f"--max-steps {cfg.max_steps}"] if cfg.max_steps is not None else [])
             + [f"--exemplars-by {exemplars_by}"]
+            + ([f"--public-tune {public_tune}"] if public_tune is not None else [])
+            + ([f"--public-tune-per-set {public_tune_per_set}"]
+               if public_tune is not None and public_tune_per_set is not None else [])
         ),
         "exemplars_by": exemplars_by,
         "config": cfg.model_dump(),
         "formalisms": list(formalisms),
         "suite": suite,
-        "pairs": len(pairs),
+        "pairs": len(generated),
+        "pairs_total": len(pairs),
         "pairs_sha256": pairs_digest(pairs),
+        "generated_pairs_sha256": generated_digest,
+        "public_tune": None if public_tune is None else {
+            "per_set": public_tune_per_set, "pairs": len(public), "pairs_sha256": pairs_digest(public),
+            "datasets": {d: sum(p.meta.get("dataset") == d for p in public)
+                         for d in dict.fromkeys(p.meta.get("dataset") for p in public)}},
         "signatures": sorted({p.signature for p in pairs}),
         "steps": result.steps,
         "tokens": result.tokens,

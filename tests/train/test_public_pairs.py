@@ -126,19 +126,35 @@ def test_public_tune_is_opt_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
     seen: list[object] = []
 
-    def fake_run(formalisms, cfg, *, pairs=None, **kw):  # noqa: ANN001, ANN003
-        seen.append(pairs)
+    def fake_run(formalisms, cfg, *, pairs=None, public_tune=None, **kw):  # noqa: ANN001, ANN003
+        seen.append((pairs, public_tune))
         raise ConfigError("recorded; no training here")  # the CLI reports it and exits 2
 
-    default = [Pair((), "d", "planning", "s")]
-    public = [Pair((), "p", "logic", "folio-tune")]
-    monkeypatch.setattr(train.run, "run_training", fake_run)
-    monkeypatch.setattr(train.pairs, "make_pairs", lambda *a, **k: list(default))
-    monkeypatch.setattr(pl, "public_tune_pairs", lambda *a, **k: list(public))
     app = typer.Typer()
     register(app)
     app.command("noop")(lambda: None)  # two commands: typer keeps the subcommand name
     runner = CliRunner()
-    runner.invoke(app, ["train", "--output", str(tmp_path)])
-    runner.invoke(app, ["train", "--output", str(tmp_path), "--public-tune", str(tmp_path)])
-    assert seen == [None, default + public]
+    with monkeypatch.context() as m:
+        m.setattr(train.run, "run_training", fake_run)
+        runner.invoke(app, ["train", "--output", str(tmp_path)])
+        runner.invoke(app, ["train", "--output", str(tmp_path), "--public-tune", str(tmp_path)])
+    assert seen == [(None, None), (None, tmp_path)]
+
+    # run_training puts the public pairs after the generated ones (and only when asked)
+    default = [Pair((), "d", "planning", "s")]
+    public = [Pair((), "p", "logic", "folio-tune")]
+    monkeypatch.setattr(train.run, "make_pairs", lambda *a, **k: list(default))
+    monkeypatch.setattr(pl, "public_tune_pairs", lambda *a, **k: list(public))
+    drawn: list[object] = []
+
+    def stop(ps):  # noqa: ANN001
+        drawn.append(list(ps))
+        raise ConfigError("drawn; no training here")
+
+    from train.trainer import TrainConfig
+
+    for root in (None, tmp_path):
+        with pytest.raises(ConfigError):
+            train.run.run_training(["planning"], TrainConfig(), n_pairs=1, output=tmp_path, on_pairs=stop,
+                                   public_tune=root)
+    assert drawn == [default, default + public]

@@ -56,8 +56,22 @@ def test_manifest_command_reproduces_the_pairs_and_first_steps(manifest) -> None
     from train.base_model import hf_base_dir, load_base, load_tokenizer
 
     # the prompts the adapter was trained on (its manifest says how they were recorded)
-    pairs = make_pairs(manifest["formalisms"], manifest["pairs"], manifest["config"]["seed"], manifest["suite"],
-                       manifest.get("exemplars_by", "problem"))
+    by = manifest.get("exemplars_by", "problem")
+    pairs = make_pairs(manifest["formalisms"], manifest["pairs"], manifest["config"]["seed"], manifest["suite"], by)
+    assert pairs_digest(pairs) == manifest.get("generated_pairs_sha256", manifest["pairs_sha256"])
+    public = manifest.get("public_tune")
+    if public:  # the logic pairs from the public sets' tuning parts (nesy train --public-tune)
+        from logic.datasets import default_path
+        from train.sources.public_logic import public_tune_pairs
+
+        root = default_path("ProntoQA").parents[1]
+        if not root.is_dir():
+            pytest.skip(f"generated pairs match the manifest; the public tuning part is not here ({root}), "
+                        "so the whole digest and the losses are not checked")
+        drawn = public_tune_pairs(root, exemplars_by=by, per_set=public["per_set"], seed=manifest["config"]["seed"],
+                                  report=None)
+        assert pairs_digest(drawn) == public["pairs_sha256"]
+        pairs = [*pairs, *drawn]
     assert pairs_digest(pairs) == manifest["pairs_sha256"]
     steps = 3
     cfg = TrainConfig(**{**manifest["config"], "max_steps": steps})

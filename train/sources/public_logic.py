@@ -61,15 +61,19 @@ def clause_form(formula: str, allowed: Sequence[str]) -> str | None:
 def _answerer(gold: Any, whole: str) -> Callable[[LLMRequest], str] | None:
     """Answers each request by step and sentence from ``gold`` (a ``logic.tune_gold.TuneGold``);
     None when one sentence has two different gold formulas."""
-    from logic.problem import name_candidates
+    from logic.problem import name_candidates, name_joiners
 
     by_sentence: dict[str, str] = {}
     for a in gold.aligned:
         if by_sentence.setdefault(a.sentence, a.formula) != a.formula:
             return None
-    # the declarations step may name only words of the text; the reader adds multi-word individuals
-    words = set(name_candidates(whole))
-    decls = [d for d in gold.declarations if re.split(r"[ /]", d)[1] in words]
+    # the declarations step names phrases of the text (``logic.gbnf.declarations_gbnf``) that the
+    # formulas use; what the grammar cannot name (a number first) the reader or a clause adds
+    first = "|".join(map(re.escape, sorted(name_candidates(whole), key=len, reverse=True)))
+    rest = "|".join(map(re.escape, sorted({*name_candidates(whole), *name_joiners(whole)}, key=len, reverse=True)))
+    used = set(re.findall(r"[A-Za-z]\w*", " ".join(a.formula for a in gold.aligned)))
+    decls = [d for d in gold.declarations
+             if (n := re.split(r"[ /]", d)[1]) in used and re.fullmatch(f"(?:{first})(?:{rest})*", n)]
 
     def answer(req: LLMRequest) -> str:
         step = _step(req)
@@ -137,7 +141,8 @@ class PublicTunePairs(BackendPairs):
         labels = ctx.data.get("labels") or {}
         if len(recorded) != expected:
             return [], "a sentence did not get its gold answer"
-        if formal.notes:
+        # a name the reader declared that the gold does not use is harmless; any other warning is not
+        if [n for n in formal.notes if "is declared but never used" not in str(n)]:
             return [], "parse warnings"
         if normalize_answer(solution.answer, labels) != normalize_answer(it.answer, labels):
             return [], "the recorded program does not solve to the label"
