@@ -9,6 +9,7 @@ get k different samples back, also from the cache. ``model`` is the model's iden
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import sqlite3
@@ -144,4 +145,13 @@ async def model_identity(llm: BaseLLM) -> str:
             ids = [m.get("id") for m in await llm.models()]
             return f"openai-compatible:{ids[0] if ids else '?'}"
         return f"openai-compatible:{llm.model}"
+    lora = getattr(llm, "lora_path", None)
+    if isinstance(lora, Path) and lora.is_file():
+        # a retrained adapter keeps its file name: its content says which one answered (no stale cache hits)
+        return f"{llm.name}@{_file_digest(lora, lora.stat().st_mtime_ns)}"
     return llm.name
+
+
+@functools.lru_cache(maxsize=8)
+def _file_digest(path: Path, mtime_ns: int) -> str:  # mtime: a rewritten file is read again
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from benchmarks.llm_cache import CachedLLM, LLMCache
@@ -59,3 +60,22 @@ async def test_resume_with_different_settings_is_refused(tmp_path: Path) -> None
             config.model_copy(update={"repairs": 0}), tmp_path, suite=toy_suite(3), llm=ToyLLM(),
             registry_factory=toy_registry, progress=False,
         )
+
+
+def test_a_retrained_adapter_is_another_model(tmp_path: Path) -> None:
+    """The adapter keeps its file name when it is retrained; the run identity and cache keys must
+    change with its content, or a rerun resumes from the old adapter's answers."""
+    import os
+    from types import SimpleNamespace
+
+    from benchmarks.llm_cache import model_identity
+
+    lora = tmp_path / "smollm2-nesy-lora.gguf"
+    lora.write_bytes(b"old adapter")
+    llm = SimpleNamespace(name="embedded:m.gguf+smollm2-nesy-lora.gguf", lora_path=lora)
+    before = asyncio.run(model_identity(llm))  # type: ignore[arg-type]
+    lora.write_bytes(b"new adapter")
+    os.utime(lora, ns=(1, 2))  # a new mtime, as a rewrite gives
+    after = asyncio.run(model_identity(llm))  # type: ignore[arg-type]
+    assert before.startswith(llm.name + "@") and after.startswith(llm.name + "@") and before != after
+    assert asyncio.run(model_identity(SimpleNamespace(name="embedded:m.gguf", lora_path=None))) == "embedded:m.gguf"  # type: ignore[arg-type]
