@@ -295,17 +295,25 @@ def generate(domain: str, n: int, combo: str, seed: int, name: str | None = None
 def optimal_lengths(
     problems: Sequence[GeneratedProblem], cache_dir: Path | None, timeout: float = 60.0, memory_mb: int = 4096
 ) -> list[int | None]:
-    """Optimal plan length per problem from Fast Downward (A* + LM-cut), cached by content hash."""
+    """Optimal plan length per generated problem of a bundled domain (see ``optimal_lengths_of``)."""
+    return optimal_lengths_of([(bundled_domain(p.domain).pddl, p.pddl) for p in problems], cache_dir, timeout, memory_mb)
+
+
+def optimal_lengths_of(
+    tasks: Sequence[tuple[str, str]], cache_dir: Path | None, timeout: float = 60.0, memory_mb: int = 4096
+) -> list[int | None]:
+    """Optimal plan length per (domain PDDL, problem PDDL) from Fast Downward (A* + LM-cut),
+    cached by content hash; None where it proved no optimum in ``timeout``."""
     from planners.solving import SolveJob, outcome_to_solution, run_worker
 
     cache_file = cache_dir / "planners" / "optimal_lengths.json" if cache_dir else None
     cache: dict[str, int | None] = {}
     if cache_file and cache_file.is_file():
         cache = json.loads(cache_file.read_text())
-    keys = [hashlib.sha256((bundled_domain(p.domain).pddl + p.pddl).encode()).hexdigest()[:24] for p in problems]
+    keys = [hashlib.sha256((domain + problem).encode()).hexdigest()[:24] for domain, problem in tasks]
     todo = [i for i, k in enumerate(keys) if k not in cache]
     if todo:
-        jobs = [SolveJob(bundled_domain(problems[i].domain).pddl, problems[i].pddl, "fd-opt", timeout) for i in todo]
+        jobs = [SolveJob(tasks[i][0], tasks[i][1], "fd-opt", timeout) for i in todo]
         run = run_worker(jobs, memory_mb=memory_mb, deadline_s=timeout * len(jobs) + 10)
         for i, out in zip(todo, run.results):
             sol = outcome_to_solution(out, "fd-opt", timeout)

@@ -16,7 +16,8 @@ from nesy.suite import Item, Suite, SuiteFactory
 from nesy.types import Gold, Problem
 
 from planners.domains import bundled_domain
-from planners.generators import GOAL_COMBOS, MAX_SEEN_OBJECTS, SEEN_GOALS, GeneratedProblem, generate, optimal_lengths
+from planners.generators import (GOAL_COMBOS, MAX_SEEN_OBJECTS, SEEN_GOALS, GeneratedProblem, generate, optimal_lengths,
+                                 optimal_lengths_of)
 
 __all__ = ["SUITES", "generated_suite", "load_llmp", "unseen_suite"]
 
@@ -122,18 +123,21 @@ def unseen_suite(size: int = 2, seed: int = 0, cache_dir: Path | None = None) ->
     """
     from planners.unseen_gen import UNSEEN_DIR, UNSEEN_DOMAINS, generate_unseen
 
+    cache_dir = cache_dir if cache_dir is not None else Settings().cache_dir
+    drawn = [(d, generate_unseen(d, seed, i)) for i in range(size) for d in UNSEEN_DOMAINS]
+    # the gold's optimal plan length (Fast Downward, cached), so plan_optimal is scored here too
+    lengths = optimal_lengths_of([((UNSEEN_DIR / d / "domain.pddl").read_text(), p.pddl) for d, p in drawn], cache_dir)
     unseen: list[Item] = []
-    for i in range(size):
-        for d in UNSEEN_DOMAINS:
-            folder = UNSEEN_DIR / d
-            p = generate_unseen(d, seed, i)
-            context = {"domain_pddl": (folder / "domain.pddl").read_text(),
-                       "example_nl": (folder / "p_example.nl").read_text(),
-                       "example_pddl": (folder / "p_example.pddl").read_text()}
-            unseen.append(Item(id=f"unseen-{p.name}", problem=Problem(text=p.text, kind="planning", context=context,
-                                                                        id=f"unseen-{p.name}"),
-                               gold=Gold(formal=p.pddl, extra={"domain": d}), signature=f"unseen:{d}",
-                               split="held_out", meta={"style": p.style, "objects": len(p.objects)}))
+    for (d, p), length in zip(drawn, lengths):
+        folder = UNSEEN_DIR / d
+        context = {"domain_pddl": (folder / "domain.pddl").read_text(),
+                   "example_nl": (folder / "p_example.nl").read_text(),
+                   "example_pddl": (folder / "p_example.pddl").read_text()}
+        unseen.append(Item(id=f"unseen-{p.name}", problem=Problem(text=p.text, kind="planning", context=context,
+                                                                    id=f"unseen-{p.name}"),
+                           gold=Gold(formal=p.pddl, answer=length, extra={"domain": d, "optimal_length": length}),
+                           signature=f"unseen:{d}", split="held_out",
+                           meta={"style": p.style, "objects": len(p.objects)}))
     seen = [it.model_copy(update={"split": "seen", "signature": f"seen:{it.gold.extra['domain']}"})
             for it in generated_suite(["blocksworld", "gripper", "logistics"], size=size, seed=seed,
                                       cache_dir=cache_dir).items]

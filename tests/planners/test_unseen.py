@@ -27,6 +27,9 @@ def test_suite_has_both_splits_and_every_unseen_domain() -> None:
     assert {i.split for i in suite.items[:3]} == {"seen", "held_out"}  # --limit 3 runs both splits
     other = {p.text for p in unseen_problems(1, seed=4)}
     assert not other & {i.problem.text for i in suite.items}  # seeds draw apart
+    # every gold plan has an optimal length from Fast Downward, so plan_optimal is scored on unseen domains
+    lengths = {i.id: i.gold.extra.get("optimal_length") for i in suite.items}
+    assert all(isinstance(n, int) and n > 0 for n in lengths.values()), lengths
 
 
 def test_unseen_suite_end_to_end_on_the_embedded_model(tmp_path: Path, smollm2_path: Path) -> None:
