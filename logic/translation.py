@@ -405,6 +405,11 @@ _ENUMERATION = re.compile(r"\b(\d|two|three|four|five|six|seven) [a-z ]*?:\s*([^
 _PREAMBLE = re.compile(r"paragraph|\bthere (are|were|is)\b|:", re.I)
 
 
+def ordering_clues(premises: str) -> list[str]:
+    """An ordering puzzle's clue sentences: its premises less the preamble that lists the objects."""
+    return [s for s in split_clauses(premises) if not _PREAMBLE.search(s)]
+
+
 def enumerated_objects(text: str) -> list[str] | None:
     """The objects a puzzle lists itself ("seven golfers: Mel, Rob, ..., and Mya"), as names.
 
@@ -486,7 +491,6 @@ def mentioned_objects(sentence: str, objects: Sequence[str]) -> list[str]:
 async def _ours_csp(parts: ProblemParts, engine: Engine) -> str:
     """Ordering puzzles: objects named from the text, then each clue and option as a constraint."""
     options = engine.options
-    sentences = split_clauses(parts.premises)
     # the puzzle's own list of objects, when it has one, is the whole vocabulary of names
     listed = enumerated_objects(parts.premises)
     names = listed or [n.lower() for n in name_candidates(parts.premises)]
@@ -503,7 +507,7 @@ async def _ours_csp(parts: ProblemParts, engine: Engine) -> str:
     n = len(objs)
     decl = f"domain pos = 1..{n}\nvar {', '.join(objs)} : pos\ndistinct {', '.join(objs)}"
     pool = exemplar_pool("constraint")
-    targets = [(s, "constraint") for s in sentences if not _PREAMBLE.search(s)]
+    targets = [(s, "constraint") for s in ordering_clues(parts.premises)]
     targets += [(t, f"option {k}") for k, t in parts.options.items()]
     from logic.csp import parse_csp
 

@@ -153,7 +153,7 @@ def ordering_gold(item: PublicItem) -> TuneGold:
     Objects are the puzzle's own enumerated list; every clue the translator asks about (the
     sentences that are not preamble) and every option must be decided by its words.
     """
-    from logic.translation import _PREAMBLE, enumerated_objects, ordering_reading
+    from logic.translation import enumerated_objects, ordering_clues, ordering_reading
 
     parts = item_parts(item)
     objs = enumerated_objects(parts.premises)
@@ -161,7 +161,7 @@ def ordering_gold(item: PublicItem) -> TuneGold:
         raise ValueError(f"{item.id}: the puzzle lists no objects with a count")
     n = len(objs)
     decls = [f"domain pos = 1..{n}", f"var {', '.join(objs)} : pos", f"distinct {', '.join(objs)}"]
-    clues = [s for s in split_clauses(parts.premises) if not _PREAMBLE.search(s)]
+    clues = ordering_clues(parts.premises)
     targets = [(s, "constraint") for s in clues] + [(t, f"option {k}") for k, t in parts.options.items()]
     aligned, lines = [], []
     for sentence, role in targets:
