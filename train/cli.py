@@ -68,7 +68,9 @@ def train_command(
         if save_pairs_to is not None:
             save_pairs(ps, save_pairs_to)
         sigs = sorted({p.signature for p in ps})
-        public = [p for p in ps if p.signature.endswith("-tune")]
+        from train.sources.public_logic import is_public_pair
+
+        public = [p for p in ps if is_public_pair(p)]
         if public:
             console.print(f"{len(public)} of them from the public tuning parts: " + ", ".join(
                 f"{s} {sum(p.signature == s for p in public)}" for s in sorted({p.signature for p in public})))

@@ -79,15 +79,15 @@ def run_training(
 
     t0 = time.perf_counter()
     public: list[Pair] = []
+    from train.sources.public_logic import is_public_pair, public_tune_pairs
+
     if pairs is not None:  # given (a saved run's pairs hold their public part already)
-        public = [p for p in pairs if p.signature.endswith("-tune")]
-        generated = [p for p in pairs if not p.signature.endswith("-tune")]
+        public = [p for p in pairs if is_public_pair(p)]
+        generated = [p for p in pairs if not is_public_pair(p)]
     else:
         pairs = generated = make_pairs(list(formalisms), n_pairs, cfg.seed, suite, exemplars_by)
     generated_digest = pairs_digest(generated)
     if public_tune is not None and not public:
-        from train.sources.public_logic import public_tune_pairs
-
         public = public_tune_pairs(public_tune, exemplars_by=exemplars_by, per_set=public_tune_per_set, seed=cfg.seed,
                                    report=None)
         pairs = [*pairs, *public]

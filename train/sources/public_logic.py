@@ -31,7 +31,7 @@ from train.pairs import Pair
 from train.sources import BackendPairs
 from train.sources.logic import _step
 
-__all__ = ["PublicTunePairs", "clause_form", "public_tune_pairs"]
+__all__ = ["PublicTunePairs", "clause_form", "is_public_pair", "public_tune_pairs"]
 
 # shapes of ``logic.gbnf.clause_gbnf``: a formula in one of them may take that form, else "other"
 _ARGS = r"\((?:[A-Za-z]\w*)(?:, [A-Za-z]\w*)*\)"
@@ -47,6 +47,11 @@ _SHAPES = [
     ("rule", rf"forall x\. {_XLIT}(?: and {_XLIT})* -> {_XATOM}(?: and {_XLIT})*"
              rf"|{_GLIT}(?: and {_GLIT})* -> {_GATOM}(?: and {_GLIT})*"),
 ]
+
+
+def is_public_pair(pair: Pair) -> bool:
+    """Whether a pair came from a public tuning part (``problem_pairs`` signs them ``<dataset>-tune``)."""
+    return pair.signature.endswith("-tune")
 
 
 def clause_form(formula: str, allowed: Sequence[str]) -> str | None:
