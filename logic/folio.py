@@ -40,6 +40,11 @@ _COPULA = r"(?:is|are|am|was|were)"
 # words that begin a verb phrase whatever the subject
 _AUX = {"is", "are", "was", "were", "does", "do", "doesn't", "don't", "did", "will", "can", "cannot", "has", "have",
         "either", "neither", "both", "not"}
+_MODAL = {"will", "would", "can", "could", "should", "must", "shall"}
+# past tenses that do not end in -ed: "Beethoven wrote ...", "Harry read ..."
+_IRREGULAR_PAST = {"wrote", "made", "took", "gave", "won", "lost", "sold", "left", "led", "ran", "saw", "became",
+                   "began", "grew", "held", "built", "bought", "taught", "found", "got", "went", "came", "knew",
+                   "met", "read", "said", "told", "spent", "drove", "ate", "flew", "fought", "brought", "chose"}
 _NEG_AUX = r"(?:does not|do not|did not|doesn't|don't|didn't|cannot|can not|can't|will not|won't|never)"
 # words after which a phrase cannot end: a split there would cut a phrase in two
 _OPEN = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "their", "his",
@@ -70,19 +75,28 @@ def normalize_phrase(phrase: str) -> str:
 
 
 # "neither A nor B", "either A or B" (exclusive, as FOLIO means it), "both A and B"
-_CONNECTIVES: tuple[tuple[str, Callable[[str, str], str]], ...] = (
-    (r"neither (.+?) nor (.+)", lambda a, b: f"{_neg(a)} and {_neg(b)}"),
-    (r"either (.+?) or (.+)", lambda a, b: f"({a} xor {b})"),
-    (r"both (.+?) and (.+)", lambda a, b: f"{a} and {b}"),
+_CONNECTIVES: tuple[tuple[str, str, Callable[[str, str], str]], ...] = (
+    ("neither", "nor", lambda a, b: f"{_neg(a)} and {_neg(b)}"),
+    ("either", "or", lambda a, b: f"({_group(a)} xor {_group(b)})"),
+    ("both", "and", lambda a, b: f"{a} and {b}"),
 )
 
 
 def _connected(phrase: str, read: Callable[[str], str | None]) -> tuple[bool, str | None]:
-    """(whether a two-part connective opens the phrase, the joined reading of its parts or None)."""
-    for pattern, join in _CONNECTIVES:
-        if m := re.fullmatch(pattern, phrase):
-            a, b = read(m.group(1)), read(m.group(2))
-            return True, None if a is None or b is None else join(a, b)
+    """(whether a two-part connective opens the phrase, the joined reading of its parts or None).
+
+    Every place of the second word is tried ("either both a twin or triplet and ..., or
+    neither ..."): the reading is the one cut whose two sides both read, never a guess between two."""
+    for opener, sep, join in _CONNECTIVES:
+        if not phrase.startswith(opener + " "):
+            continue
+        body = phrase[len(opener) + 1:]
+        got = set()
+        for m in re.finditer(rf",? {sep} ", body):
+            a, b = read(body[:m.start()]), read(body[m.end():])
+            if a is not None and b is not None:
+                got.add(join(a, b))
+        return True, got.pop() if len(got) == 1 else None
     return False, None
 
 
@@ -154,6 +168,8 @@ class FolioReader:
         p = re.sub(r"^(?:will|can|often|always|also) (?!not\b)", "", p)  # "will either have ...": the modal says nothing
         if not p:
             return None
+        if m := re.fullmatch(r"(?:is|are) ((?:either|neither|both) .+)", p):
+            return self._mixed(m.group(1), term)  # "is either a manager and appears ... or neither ..."
         matched, got = _connected(p, lambda x: self.verb_phrase(x, term))
         if matched:
             return got
@@ -189,6 +205,27 @@ class FolioReader:
         if got is not None:
             self.verbs.add(_lemma(words[0]))  # a verb of the text: it may end a class in "All ... who ..."
         return got
+
+    def _mixed(self, phrase: str, term: str) -> str | None:
+        """A part of a connective after a copula, where complements and verb phrases mix:
+        "a manager and appears in the company today", "he neither is a twin or triplet nor ..."."""
+        p = re.sub(r"^(?:he|she|it|they|he/she) ", "", phrase.strip().strip(","))
+        matched, got = _connected(p, lambda x: self._mixed(x, term))
+        if matched:
+            return got
+        for op in (" and ", " or "):
+            parts = p.split(op)
+            # after a verb phrase the other side is one too: "enjoys meals and recipes" is one phrase
+            if len(parts) == 2 and not (self._verb_like(parts[0]) and not self._verb_like(parts[1])):
+                a, b = self._mixed(parts[0], term), self._mixed(parts[1], term)
+                if a is not None and b is not None:
+                    return f"({_group(a)} or {_group(b)})" if op == " or " else f"{_group(a)} and {_group(b)}"
+        return self.verb_phrase(p, term) if self._verb_like(p) else self.complement(p, term)
+
+    @staticmethod
+    def _verb_like(phrase: str) -> bool:
+        first = phrase.split()[0].lower() if phrase.split() else ""
+        return first in _AUX or bool(re.fullmatch(r"[a-z]+[^s]s", first))
 
     def _verb_split(self, p: str, op: str) -> list[str] | None:
         """Split "works in X and needs Y" at an ``op`` where both sides begin like verbs of
@@ -280,6 +317,8 @@ class FolioReader:
     def read(self, sentence: str) -> str | None:
         s = re.sub(r"^\[BG\]\s*", "", sentence.strip()).rstrip(".!").strip()
         s = re.sub(r"\s+", " ", s.replace("’", "'"))
+        # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
+        s = re.sub(r"[\"“]((?:[A-Z0-9][\w'.:-]*)(?: (?:[A-Z0-9][\w'.:-]*|of|the|a|an|and|in|on))*)[\"”]", r"\1", s)
         if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
             return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
         if m := re.fullmatch(r"It is not true that (.+)", s):
@@ -288,10 +327,14 @@ class FolioReader:
         m = re.fullmatch(r"[Ii]f (.+?),? then (.+)", s) or re.fullmatch(r"[Ii]f ([^,]+), (.+)", s)
         if m:
             return self._conditional(m.group(1), m.group(2))
+        m = re.fullmatch(r"(Everyone|Everybody|Nobody|No one) ((?!who\b|that\b)[a-z].+)", s)
+        if m and (body := self.verb_phrase(m.group(2), "x")) is not None:  # "No one gets flu."
+            return _forall([], _neg(body) if m.group(1).lower() in ("nobody", "no one") else body)
         m = re.fullmatch(r"(All|Every|Each|No|Some)(?: of)? (.+)", s)
         if m:
             return self._quantified(m.group(1).lower(), m.group(2))
-        m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will) .+)", s)
+        # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
+        m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
         m = re.fullmatch(r"(Everyone|Everything|Anyone|Anything|Nobody|No one|Someone|Something) (?:who|that) (.+)", s)
@@ -299,6 +342,9 @@ class FolioReader:
             return self._quantified({"nobody": "no", "no one": "no", "someone": "some",
                                      "something": "some"}.get(m.group(1).lower(), "all"),
                                     "people who " + m.group(2))
+        m = re.fullmatch(r"[Tt]he ([a-z][\w' -]+?) (is|was) ([A-Z][\w' .-]*)", s)
+        if m and (c := self.individual(m.group(3))) is not None:  # "The winner of X was Steinhauer."
+            return self.complement("the " + m.group(1), c)
         g = self.generic(s)
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", s):
             conds, rest = g
@@ -333,11 +379,30 @@ class FolioReader:
         if k + 1 < len(words) and words[k + 1].lower() in _AUX - {"either", "neither", "both", "not"} \
                 and nxt not in _AUX:
             return None  # "Dried Thai chilies are ...": the name goes on in lower case
-        if k == 1 and (_singular(words[0].lower()) != words[0].lower() or (
-                nxt not in _AUX and not re.fullmatch(r"[a-z]+[^s]s", nxt))):
-            return None  # "Employees will ...", "Plungers suck.": a class, not a name
+        # "Employees will ...", "Plungers suck.": a class, not a name; a verb that agrees with one
+        # subject ("James has ...", "Billings is ...", "Steinhauer participated ...") follows a name
+        singular_verb = nxt in {"is", "was", "has", "does"} | _IRREGULAR_PAST or bool(re.fullmatch(r"[a-z]+(?:[^s]s|ed)", nxt))
+        if k == 1 and not singular_verb and (_singular(words[0].lower()) != words[0].lower() or nxt not in _AUX):
+            return None
         c = self.individual(" ".join(words[:k]))
         return None if c is None else self.verb_phrase(" ".join(words[k:]), c)
+
+    def _relation_to(self, clause: str, obj: str) -> str | None:
+        """"Karen will binge-watch" + x: a named subject's relation to ``obj``."""
+        words = clause.split()
+        run = 0
+        while run < len(words) - 1 and re.fullmatch(r"[A-Z][\w'.-]*", words[run]):
+            run += 1
+        rest = " ".join(words[run:])
+        if not run or not (c := self.individual(" ".join(words[:run]))):
+            return None
+        negated = bool(re.match(_NEG_AUX + r" ", rest))
+        rest = re.sub(r"^(?:" + _NEG_AUX + r"|will|would|can|does|do) ", "", rest)
+        verb = normalize_phrase(rest)
+        if not verb or len(verb.split()) > 3 or verb.split()[-1] in _OPEN:
+            return None
+        atom = f"{self.name(verb, 2)}({c}, {obj})"
+        return _neg(atom) if negated else atom
 
     def _repeated_subject(self, cond: str, then: str) -> None:
         """A phrase both halves of a conditional begin with, before a verb, names one thing
@@ -360,6 +425,8 @@ class FolioReader:
             cuts = [1]  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
         readings = set()
         for i in cuts:
+            if words[i - 1].lower() in _AUX | _MODAL:
+                continue  # "Employees will either have ...": a class ends before its verb's auxiliary
             conds = self.noun_group(" ".join(words[:i]))
             pred = self.verb_phrase(" ".join(words[i:]), "x")
             if conds and pred is not None:
@@ -387,6 +454,10 @@ class FolioReader:
                     head = self.verb_phrase(" ".join(tw[k:]), "x")
                     if body is not None and head is not None:
                         return _forall([*conds, body], head)
+            if (m := re.fullmatch(r"(.+) (?:it|them)", then)) and body is not None:
+                head = self._relation_to(m.group(1), "x")  # "..., Karen will binge-watch it."
+                if head is not None:
+                    return _forall([*conds, body], head)
             return None
         self._repeated_subject(cond, then)
         a, b = self._fact(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."

@@ -21,7 +21,8 @@ from logic.problem import _singular
 __all__ = ["Reader", "Literal", "entity_phrases", "camel", "VARIABLE_WORDS"]
 
 VARIABLE_WORDS = {"something", "someone", "it", "they", "he", "she", "them", "everyone", "everything"}
-_QUANT = {"all", "every", "each", "if", "some", "no", "a", "an", "the", "there", "any", "none", "most"}
+_QUANT = {"all", "every", "each", "if", "some", "no", "a", "an", "the", "there", "any", "none", "most", "nobody",
+          "everybody", "somebody", "anybody", "anyone"}
 # words that are never a relation's verb nor part of a name
 _FUNCTION = {"is", "are", "was", "were", "be", "does", "do", "not", "and", "or", "then", "if", "the", "a", "an",
              "that", "who", "which", "also", "things", "people", "thing", "person"} | VARIABLE_WORDS
@@ -49,6 +50,7 @@ def entity_phrases(text: str) -> dict[str, str]:
         if not set(words.split()) & _FUNCTION:
             found.setdefault(words, camel(words))
     for sentence in re.split(r"(?<=[.?!])\s+|\n+", text):
+        sentence = re.sub(r"^\[[A-Z]+\]\s*", "", sentence)  # FOLIO's "[BG]" (background) marker opens no name
         toks = re.findall(r"[A-Za-z][A-Za-z'-]*", sentence)
         for i, w in enumerate(toks):
             if not w[0].isupper() or w.lower() in _QUANT or w.lower() in _FUNCTION:

@@ -225,6 +225,7 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         for c in clash:
             used.pop(c, None)
             reader.used_constants.pop(c, None)
+    read = _split_compounds(read)
     new_consts = list(reader.used_constants)
     out_consts = [c for c in consts if c not in used] + [c for c in new_consts if c not in consts]
     out_preds = {p: used.get(p, a) for p, a in preds.items() if p not in reader.used_constants}
@@ -232,6 +233,24 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     named = set(re.findall(r"\b([A-Za-z_]\w*)\(", " ".join(read.values())))
     out_preds.update({p: a for p, a in used.items() if p not in out_preds and p in named})
     return read, out_preds, out_consts
+
+
+def _split_compounds(read: dict[str, str]) -> dict[str, str]:
+    """A one-place name that is two others of the same readings run together ("a popular Netflix
+    show" -> PopularNetflixShow, where "is popular" and "a Netflix show" give Popular and
+    NetflixShow) is said as both, so that the sentences chain."""
+    text = " ".join(read.values())
+    unary = set(re.findall(r"\b([A-Z]\w*)\(\w+\)", text)) - set(re.findall(r"\b([A-Z]\w*)\(\w+, ", text))
+    parts = {}
+    for p in unary:
+        cuts = [(p[:i], p[i:]) for i in range(1, len(p)) if p[:i] in unary and p[i:] in unary]
+        if len(cuts) == 1:
+            parts[p] = cuts[0]
+    if not parts:
+        return read
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, parts)) + r")\((\w+)\)")
+    return {t: pattern.sub(lambda m: "({0}({2}) and {1}({2}))".format(*parts[m.group(1)], m.group(2)), f)
+            for t, f in read.items()}
 
 
 def words_declarations(texts: Sequence[str]) -> str | None:

@@ -31,13 +31,23 @@ __all__ = [
 T = TypeVar("T")
 
 _SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# a period after a title, or after "No" before a number, ends no sentence: "Dr. Smith", "Symphony No. 9"
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.$|\bNos?\.$")
 
 
 def split_clauses(text: str) -> list[str]:
     """Split a description into sentences and list items; drop empty bits and bullets."""
     out: list[str] = []
-    for piece in _SENT_END.split(text):
-        piece = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", piece).strip()
+    pieces = _SENT_END.split(text)
+    glued = ""
+    for i, piece in enumerate(pieces):
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+        m = _ABBREVIATION.search(piece)
+        if m and (nxt[:1].isdigit() or (not m.group().startswith("No") and nxt[:1].isupper())):
+            glued += piece + " "
+            continue
+        piece = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", glued + piece).strip()
+        glued = ""
         if piece:
             out.append(piece)
     return out

@@ -71,10 +71,36 @@ def test_a_verb_the_text_uses_elsewhere_ends_a_relative_clause() -> None:
     assert read[lone] == "forall x. OwnBoat(x) -> SailAtNight(x)"
 
 
+# shapes that read only with the text around them (sentences written for this test)
+IN_CONTEXT = {
+    # a verb that agrees with one subject follows a name, even a name ending in -s
+    "Silas has lunch at the harbour.": "HaveLunchAtHarbour(Silas)",
+    "Silas wrote Opus No. 4.": "Wrote(Silas, OpusNo4)",
+    # a plural class word before a base-form verb, also after FOLIO's background marker
+    "[BG] Sailors respect storms.": "forall x. Sailor(x) -> RespectStorm(x)",
+    # "is either ... or neither ...": the copula distributes over complements and verb phrases
+    "Silas is either a sailor and has lunch at the harbour or neither a sailor nor has lunch at the harbour.":
+        "((Sailor(Silas) and HaveLunchAtHarbour(Silas)) xor (not Sailor(Silas) and not HaveLunchAtHarbour(Silas)))",
+    # a quoted title is a name; a pronoun object after a named subject is that name's relation to x
+    '"Sea Fever" is a poem.': "Poem(SeaFever)",
+    "If a poem is short, Silas will recite it.": "forall x. Poem(x) and Short(x) -> Recite(Silas, x)",
+    # "a short poem" is said as the two names the other sentences use
+    '"Cargoes" is a short poem.': "(Short(Cargoes) and Poem(Cargoes))",
+    # a definite description with a name after the copula
+    "The captain of the Vega was Silas.": "CaptainOfVega(Silas)",
+    "No one fears storms.": "forall x. not FearStorm(x)",
+}
+
+
+def test_shapes_read_in_context() -> None:
+    read = _read(list(IN_CONTEXT))
+    for sentence, want in IN_CONTEXT.items():
+        assert read.get(sentence) == want, sentence
+
+
 def test_unsure_sentences_are_left_to_the_model() -> None:
     unsure = [
         "Monkeypox virus can occur in certain animals, including humans.",  # a list inside the phrase
-        "Plungers suck.",  # a class or a name: the words do not say
         "People feel tired when they get a flu.",  # a clause the shapes do not cover
         "There are six kinds of boats: sloops, ketches, and yawls.",
         "Emma's favorite season is summer.",  # a possessive subject

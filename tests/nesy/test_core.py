@@ -78,6 +78,9 @@ def test_dialects_shape_constraints(dialect: str, constraint: Constraint, expect
 def test_split_clauses() -> None:
     text = "Block a is on b. Block b is on the table!\n- c is clear\n2) the hand is empty"
     assert split_clauses(text) == ["Block a is on b.", "Block b is on the table!", "c is clear", "the hand is empty"]
+    # a title or "No." before a number ends no sentence; "No." at a sentence's end does
+    text = "Symphony No. 5 is long. Dr. Ames wrote it. The answer is No. Then stop."
+    assert split_clauses(text) == ["Symphony No. 5 is long.", "Dr. Ames wrote it.", "The answer is No.", "Then stop."]
 
 
 def test_select_exemplars_prefers_similar() -> None:
