@@ -286,8 +286,16 @@ class FolioReader:
         m = re.fullmatch(r"(.+?) (?:who|that|which) (.+)", p)
         head, rel = (m.group(1), m.group(2)) if m else (p, None)
         head_low = head.lower()
-        if m := re.fullmatch(r"(?:one|people|person|thing|things) ((?:with|nice|in|from|at|on|of)\b.+)", head_low):
-            conds = [self.complement(m.group(1), term)]  # "No one with mild flu ...", "No one nice to animals ..."
+        if m := re.fullmatch(r"(?:one|people|person|thing|things) with (.+)", head_low):
+            conds = [self.unary("have " + m.group(1), term)]  # "No one with a cold ..." has a cold
+            if None in conds:
+                return None
+        elif m := re.fullmatch(r"(?:one|people|person|thing|things) ((?:nice|in|from|at|on|of)\b.+)", head_low):
+            conds = [self.complement(m.group(1), term)]  # "No one nice to animals ...", "people in Paris"
+            if None in conds:
+                return None
+        elif (m := re.fullmatch(r"([a-z]+(?: [a-z]+)?) with (.+)", head_low)) and m.group(1).split()[-1] not in _OPEN:
+            conds = [self.unary(m.group(1), term), self.unary("have " + m.group(2), term)]  # "restaurants with a rating ..."
             if None in conds:
                 return None
         elif head_low in _PERSON | _THING or head_low in ("people", "things", "ones"):

@@ -220,6 +220,19 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     reader.used_constants.clear()
     read = {t: r for t in texts if (r := reader.read(t) or folio.read(t)) is not None}
     clash = set(used) & set(reader.used_constants)
+    for c in sorted(clash):
+        # "If the restaurant is listed ..., then the restaurant ..." beside "All restaurants ...":
+        # the text speaks of any restaurant, so the sentence is read with "a restaurant"
+        phrase = next((p for p, n in reader.constants.items() if n == c), None)
+        if phrase is None:
+            continue
+        the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b")
+        again = {t: folio.read(the.sub(f"{_article(phrase)} {phrase}", t, count=1)) for t in texts if the.search(t)}
+        kept = {t: r for t, r in read.items() if t not in again} | {t: r for t, r in again.items() if r is not None}
+        if not any(re.search(rf"\b{c}\b(?!\()", r) for r in kept.values()):  # no individual left
+            read = kept
+            clash.discard(c)
+            reader.used_constants.pop(c, None)
     if clash:  # one name as a class and as an individual ("the restaurant"): the words do not decide it
         read = {t: r for t, r in read.items() if not any(re.search(rf"\b{c}\b", r) for c in clash)}
         for c in clash:
@@ -233,6 +246,10 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     named = set(re.findall(r"\b([A-Za-z_]\w*)\(", " ".join(read.values())))
     out_preds.update({p: a for p, a in used.items() if p not in out_preds and p in named})
     return read, out_preds, out_consts
+
+
+def _article(phrase: str) -> str:
+    return "an" if phrase[:1].lower() in "aeiou" else "a"
 
 
 def _split_compounds(read: dict[str, str]) -> dict[str, str]:

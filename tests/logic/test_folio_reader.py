@@ -36,7 +36,7 @@ SHAPES = {
     "People either sail at night or sleep early.": "forall x. (SailAtNight(x) xor SleepEarly(x))",
     "A kayak is not a motorboat.": "forall x. Kayak(x) -> not Motorboat(x)",
     "No one with a cold swims in the lake every morning.":
-        "forall x. WithCold(x) -> not SwimInLakeEveryMorning(x)",
+        "forall x. HaveCold(x) -> not SwimInLakeEveryMorning(x)",
     "It is not true that Nora is rich and Peter Holm is a pilot.": "not (Rich(Nora) and Pilot(PeterHolm))",
     "Nora is a sailor or Peter Holm is brave.": "Sailor(Nora) or Brave(PeterHolm)",
     "If salted herring is cheap, then salted herring is popular.": "Cheap(SaltedHerring) -> Popular(SaltedHerring)",
@@ -89,6 +89,9 @@ IN_CONTEXT = {
     # a definite description with a name after the copula
     "The captain of the Vega was Silas.": "CaptainOfVega(Silas)",
     "No one fears storms.": "forall x. not FearStorm(x)",
+    # "with" a thing is having it; "the harbour" beside "All harbours ..." is any harbour
+    "All harbours with a lighthouse are busy.": "forall x. Harbour(x) and HaveLighthouse(x) -> Busy(x)",
+    "If the harbour is busy, then the harbour is loud.": "forall x. Harbour(x) and Busy(x) -> Loud(x)",
 }
 
 
