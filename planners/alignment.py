@@ -250,12 +250,35 @@ def introduces_objects(sentence: str, objects: dict[str, str], domain: DomainMod
     """"There are 3 cars: c0, c1 and c2", "The pegs are peg1, peg2 and peg3", "There is one key, key0":
     a head without names or predicate words, then only the list of names. It states no fact."""
     ws = words(sentence)
+    if _typed_listing(ws, objects, domain):
+        return True
     first = next((i for i, w in enumerate(ws) if w in objects), None)
     if first is None or any(w not in objects and w not in ("and", "namely") for w in ws[first:]):
         return False
     head = re.split(re.escape(ws[first]), sentence.lower(), maxsplit=1)[0]
     hw = words(head)
     return bool(_LIST_HEAD.search(head)) and not any(predicate_hit(p, hw) for p in domain.predicates)
+
+
+_PLACE_WORDS = {"in", "at", "on", "to", "from", "into", "onto", "with", "of", "by", "inside", "near", "above",
+                "below", "under", "over", "behind", "beside", "next"}
+
+
+def _typed_listing(ws: list[str], objects: dict[str, str], domain: DomainModel) -> bool:
+    """"Trucks t1 and t2 and airplane a1 carry packages p1 and p2": three or more names of two or
+    more types, each after the word of its own type (maybe after other names and "and"), no
+    type word after a place word ("lies in room roomb" states where), no predicate word."""
+    named = [i for i, w in enumerate(ws) if w in objects]
+    if len(named) < 3 or len({objects[ws[i]] for i in named}) < 2 or any(predicate_hit(p, ws) for p in domain.predicates):
+        return False
+    for i in named:
+        j = i - 1
+        while j >= 0 and (ws[j] in objects or ws[j] == "and"):
+            j -= 1
+        t = objects[ws[i]]
+        if j < 0 or ws[j] not in (t, t + "s", t + "es") or (j > 0 and ws[j - 1] in _PLACE_WORDS):
+            return False
+    return True
 
 
 def section_header(sentence: str, objects: dict[str, str], domain: DomainModel) -> bool:

@@ -169,6 +169,19 @@ def test_sentences_that_only_introduce_objects_or_head_a_section_state_no_fact()
     assert not introduces_objects("The locations are l0, l1 and l2.", {"l0": "obj", "l1": "obj", "l2": "obj"}, ferry)
 
 
+
+def test_a_sentence_that_lists_names_after_their_types_introduces_them() -> None:
+    from planners.alignment import introduces_objects
+    from planners.domains import bundled_domain
+
+    logistics = parse_domain(bundled_domain("logistics").pddl)
+    objs = {"t1": "truck", "t2": "truck", "a1": "airplane", "p1": "package", "p2": "package", "apt2": "airport"}
+    assert introduces_objects("Trucks t1 and t2 and airplane a1 carry packages p1 and p2.", objs, logistics)
+    # a type word after a place word says where: a fact
+    assert not introduces_objects("Packages p1 and p2 wait at airport apt2.", objs, logistics)
+    assert not introduces_objects("Truck t1 carries package p1.", objs, logistics)  # two names: may be a fact
+
+
 def test_argument_order_is_learned_from_the_example_and_filters_reversed_readings() -> None:
     from planners.alignment import argument_orders
 

@@ -26,8 +26,7 @@ def test_helpers(bw_model):
 
 async def test_ours_repairs_a_contradiction_and_assembles():
     replies = [
-        "b1 b2 - block",
-        "none",
+        "b1 b2 - block",  # "There are 2 blocks: b1 and b2." introduces them: no clause step
         "init: (ontable b1)",
         "init: (on b2 b1)",
         "init: (on b2 b2)",  # contradiction, the repair loop gets the message
@@ -42,7 +41,7 @@ async def test_ours_repairs_a_contradiction_and_assembles():
     f = await b.translate(ctx, llm, TranslateOptions(mode="ours"), trace)
     assert f.parsed.init == {("ontable", "b1"), ("on", "b2", "b1"), ("clear", "b2"), ("handempty",)}
     assert f.parsed.goal == {("on", "b1", "b2")} and f.repairs == 1
-    repair_prompt = llm.requests[5].messages[-1].content
+    repair_prompt = llm.requests[4].messages[-1].content
     assert "cannot be on itself" in repair_prompt
     assert all(r.constraint is not None and r.constraint.grammar for r in llm.requests)
     assert "translate.clause4.repair1" in [s.name for s in trace.stages]
