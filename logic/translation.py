@@ -266,8 +266,13 @@ def _split_compounds(read: dict[str, str]) -> dict[str, str]:
     if not parts:
         return read
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, parts)) + r")\((\w+)\)")
-    return {t: pattern.sub(lambda m: "({0}({2}) and {1}({2}))".format(*parts[m.group(1)], m.group(2)), f)
-            for t, f in read.items()}
+
+    def split(f: str) -> str:
+        said = pattern.sub(lambda m: "({0}({2}) and {1}({2}))".format(*parts[m.group(1)], m.group(2)), f)
+        # "Animal(x) and BigAnimal(x)" would say Animal(x) twice: that formula keeps its name
+        return f if repeated_conjuncts(parse_formula(said)) else said
+
+    return {t: split(f) for t, f in read.items()}
 
 
 def words_declarations(texts: Sequence[str]) -> str | None:

@@ -184,3 +184,12 @@ def test_end_to_end_on_the_embedded_model(embedded_llm) -> None:
         assert s.status == Status.SOLVED and s.answer == "False", f.text
     finally:
         backend.close()
+
+
+def test_a_compound_name_is_split_only_where_no_part_is_said_twice() -> None:
+    from logic.translation import _split_compounds
+
+    read = {"a": "forall x. Animal(x) and BigAnimal(x) -> Pet(x)", "b": "Big(Rex)", "c": "BigAnimal(Rex)"}
+    got = _split_compounds(read)
+    assert got["a"] == read["a"]  # Animal(x) would be said twice in one conjunction
+    assert got["c"] == "(Big(Rex) and Animal(Rex))"
