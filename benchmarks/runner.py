@@ -225,13 +225,13 @@ async def arun_benchmark(
     if registry_factory is load_backends:  # the backends get this run's settings (limits), in every process
         registry_factory = partial(load_backends, settings=settings)
     started = time.perf_counter()
+    chosen = out_dir is not None
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config, settings)
     if config.executor == "ray" and (llm is not None or rescore):
         raise ConfigError(
             "the ray executor builds each worker's LLM from the --llm spec and reads no cached answers: "
             + ("--rescore runs with --executor local" if rescore else "pass an LLM spec, not an LLM object")
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
     suite = suite or load_suite(config.suite, size=config.size, seed=config.seed, path=config.path)
     items = _items(suite, config.limit)
     if config.context:
@@ -246,6 +246,9 @@ async def arun_benchmark(
         model = await model_identity(llm) if llm is not None else "gold-formal"
     except LLMError as e:
         raise RunAborted(f"cannot reach the LLM ({config.llm}): {e}", stage="translate") from e
+    if not chosen and "@" in model:  # a retrained adapter is another model: its own default folder
+        out_dir = out_dir.with_name(f"{out_dir.name}-{model.rsplit('@', 1)[1]}")
+    out_dir.mkdir(parents=True, exist_ok=True)
     _check_config(out_dir, config, model)
     results = out_dir / RESULTS
     if rescore and results.exists():

@@ -79,3 +79,30 @@ def test_a_retrained_adapter_is_another_model(tmp_path: Path) -> None:
     after = asyncio.run(model_identity(llm))  # type: ignore[arg-type]
     assert before.startswith(llm.name + "@") and after.startswith(llm.name + "@") and before != after
     assert asyncio.run(model_identity(SimpleNamespace(name="embedded:m.gguf", lora_path=None))) == "embedded:m.gguf"  # type: ignore[arg-type]
+
+
+async def test_the_default_run_folder_of_a_retrained_adapter_is_a_new_one(tmp_path: Path) -> None:
+    """``make run`` after a retrain: the default folder is the adapter's own, so the run starts
+    fresh instead of refusing the old adapter's folder; an --out the user names stays as named."""
+    import os
+
+    from nesy.settings import Settings
+
+    lora = tmp_path / "smollm2-nesy-lora.gguf"
+    lora.write_bytes(b"old adapter")
+    config = RunConfig(suite="toy", llm="toy", concurrency=4, workers=0)
+    settings = Settings(cache_dir=tmp_path / "cache")
+
+    def run(**kw):  # type: ignore[no-untyped-def]
+        llm = ToyLLM()
+        llm.lora_path = lora  # type: ignore[attr-defined]
+        return arun_benchmark(config, suite=toy_suite(3), llm=llm, registry_factory=toy_registry, progress=False,
+                              settings=settings, **kw)
+
+    first = await run()
+    lora.write_bytes(b"new adapter, same file name")
+    os.utime(lora, ns=(1, 2))  # a new mtime, as a rewrite gives
+    second = await run()
+    assert first.out_dir != second.out_dir and first.out_dir.parent == second.out_dir.parent
+    named = await run(out_dir=tmp_path / "mine")
+    assert named.out_dir == tmp_path / "mine"
