@@ -269,7 +269,9 @@ def _typed_listing(ws: list[str], objects: dict[str, str], domain: DomainModel) 
     more types, each after the word of its own type (maybe after other names and "and"), no
     type word after a place word ("lies in room roomb" states where), no predicate word."""
     named = [i for i, w in enumerate(ws) if w in objects]
-    if len(named) < 3 or len({objects[ws[i]] for i in named}) < 2 or any(predicate_hit(p, ws) for p in domain.predicates):
+    if len(named) < 3 or len({objects[ws[i]] for i in named}) < 2:
+        return False
+    if any(predicate_hit(p, ws) for p in domain.predicates):
         return False
     for i in named:
         j = i - 1

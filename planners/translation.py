@@ -409,7 +409,8 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
     # chosen once per problem, the exemplars make every clause's prompt share one prefix
     shared_shots = select_exemplars(task.text, pool, options.exemplars)
     # the example teaches the argument order of the domain's predicates
-    orders = argument_orders(task.example_nl, task.example_pddl, task.domain) if task.example_nl and task.example_pddl else None
+    has_example = bool(task.example_nl and task.example_pddl)
+    orders = argument_orders(task.example_nl, task.example_pddl, task.domain) if has_example else None
 
     def clause_step(i: int, clause: str, region: str) -> Step[tuple[str, list[Fact]]] | None:
         # the sentence's own words first ("should"), else where it stands (after "Your goal is:")
@@ -419,12 +420,14 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
         if not named and not any(not params for params in task.domain.predicates.values()):
             return None
         # "There are 3 cars: c0, c1 and c2", "What we want in the end is the following.": no fact
-        if introduces_objects(clause, all_objects, task.domain) or section_header(clause, all_objects, task.domain):
+        if (introduces_objects(clause, all_objects, task.domain)
+                or section_header(clause, all_objects, task.domain)):
             return None
         shots = shared_shots if options.exemplars_by == "problem" else select_exemplars(clause, pool,
                                                                                          options.exemplars)
         return Step("planning.clause", few_shot_messages(system, shots, clause), check, constraint=grammars[section],
-                    candidates=fact_candidates(clause, section, task.domain, all_objects, named, orders, focus=True),
+                    candidates=fact_candidates(clause, section, task.domain, all_objects, named, orders,
+                                               focus=True),
                     max_tokens=min(options.max_tokens, 96), label=f"translate.clause{i}", source=clause)
 
     # objects are fixed: the sentences no longer depend on each other
@@ -433,7 +436,8 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
     steps = [st for st in maybe if st is not None]
     results = await engine.gather([engine.optional(st) for st in steps])
     again = _restated(results)
-    error = TranslationError("another sentence states the same fact: this sentence says something else", stage="lint")
+    error = TranslationError("another sentence states the same fact: this sentence says something else",
+                             stage="lint")
     for i, r in zip(again, await engine.gather([engine.rerun(steps[i], results[i], error) for i in again])):
         results[i] = r  # type: ignore[assignment]
     init, goal = await _merge(engine, steps, results, rules)
