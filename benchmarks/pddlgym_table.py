@@ -1,6 +1,6 @@
 """The pddlgym parse/solve table: PDDL written by others through ``Reasoner.solve_formal``.
 
-    python -m benchmarks.pddlgym_table [--timeout 60] [--per-domain N] [--out FILE]
+    python -m benchmarks.pddlgym_table [--timeout 60] [--per-domain N] [--shard K/N] [--out FILE]
 
 The ``pddlgym`` wheel (installed ``--no-deps`` as data; never imported: its files are found
 with ``importlib.util.find_spec``) ships domains as ``pddl/<name>.pddl`` and their problems in
@@ -8,8 +8,17 @@ with ``importlib.util.find_spec``) ships domains as ``pddl/<name>.pddl`` and the
 Downward (``fd-sat``) under ``--timeout``. A refusal (our reader says no) is checked against
 unified-planning's own reader on the original text and against Fast Downward run directly on
 the original files: a refusal that either of them handles is *avoidable* and counts as ours.
+The first time-out of each domain gets the same direct Fast Downward run, so that a time-out
+caused by our rewriting of the text would show.
 
-Rows go to ``FILE.jsonl`` one per problem as they finish, so a stopped run resumes where it
+A domain whose problems keep timing out would take hours of a 3,000-file run: once a domain
+has ``--quick-after`` time-outs at the full limit, its remaining problems are solved under
+``--quick-timeout`` instead, and their rows and the table say so. Refusals do not depend on
+the limit, so the refusal column covers every file either way. ``--shard K/N`` runs every
+N-th problem from the K-th, so that N processes share the run; each writes its own rows
+(``FILE.jsonl.K``) and every table is built from all of them.
+
+Rows go to ``FILE.jsonl`` (or its shard's file) one per problem as they finish, so a stopped run resumes where it
 was (done rows are skipped); the table is written to ``FILE`` (markdown) and ``FILE.json``
 atomically after every domain.
 """
@@ -97,7 +106,11 @@ def up_reads(domain: str, problem: str) -> str:
 
 
 def fd_solves(domain_file: Path, problem_file: Path, timeout: float) -> str:
-    """Fast Downward run directly on the original files: 'solved', 'unsolvable', or why it failed."""
+    """Fast Downward run directly on the original files: 'solved', 'unsolvable', or why it failed.
+
+    The limit covers FD's translator too (``--overall-time-limit``), as ours covers the whole solve:
+    with ``--search-time-limit`` FD got unlimited grounding time and "solved" a footwear problem
+    that took it 21 s under a 20 s limit."""
     spec = importlib.util.find_spec("up_fast_downward")
     if spec is None or spec.origin is None:
         return "not installed"
@@ -105,16 +118,20 @@ def fd_solves(domain_file: Path, problem_file: Path, timeout: float) -> str:
     with tempfile.TemporaryDirectory(prefix="nesy-fd-") as tmp:
         try:
             r = subprocess.run(
-                [sys.executable, str(fd), "--plan-file", "plan", "--search-time-limit", f"{int(timeout)}s",
+                [sys.executable, str(fd), "--plan-file", "plan", "--overall-time-limit", f"{int(timeout)}s",
                  "--alias", "lama-first", str(domain_file), str(problem_file)],
                 cwd=tmp, capture_output=True, text=True, timeout=timeout + 30,
             )
         except subprocess.TimeoutExpired:
             return "timeout"
-    if r.returncode == 0:
+    # the driver's exit codes (driver/returncodes.py): 0-3 a plan was found; 10/11 proven
+    # unsolvable; 12 the search gave up incomplete; 21/23/24 out of time; 20/22 out of memory
+    if r.returncode in (0, 1, 2, 3):
         return "solved"
-    if r.returncode in (11, 12):
+    if r.returncode in (10, 11):
         return "unsolvable"
+    if r.returncode in (21, 23, 24):
+        return "timeout"
     lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip() and not ln.startswith(("INFO", "["))]
     return f"exit {r.returncode}: " + (lines[-1][:300] if lines else "")
 
@@ -140,9 +157,14 @@ def solve_item(reasoner: Any, item: Item, timeout: float, fd_checks: dict[str, s
         row["fast_downward"] = fd_checks[key]
         row["avoidable"] = row["up_reader"] == "parses" or fd_checks[key] in ("solved", "unsolvable")
         return row
+    status = sol.status.value if hasattr(sol.status, "value") else str(sol.status)
+    if sol.status == Status.TIMEOUT and f"{item.domain}|timeout" not in fd_checks:
+        # the domain's first time-out: is it the problem's, or did our rewriting make it harder?
+        fd_checks[f"{item.domain}|timeout"] = row["fast_downward"] = fd_solves(item.domain_file, item.problem_file, timeout)
     row.update(
         parsed=True,
-        status=sol.status.value if hasattr(sol.status, "value") else str(sol.status),
+        status=status,
+        timeout_s=timeout,
         solved=sol.status in (Status.SOLVED, Status.SOLVED_OPTIMALLY),
         plan_length=len(sol.answer) if isinstance(sol.answer, list) else None,
         plan=sol.answer if isinstance(sol.answer, list) else None,
@@ -167,24 +189,32 @@ def table(rows: list[dict[str, Any]]) -> dict[str, Any]:
             tag = "AVOIDABLE" if r.get("avoidable") else "also UP/FD"
             d["refusals"][f"{cause} [{tag}: UP reader {r['up_reader'][:80]!r}; FD {r['fast_downward'][:80]!r}]"] += 1
         elif not r.get("solved"):
-            d["other"][r["status"]] += 1
+            limit = r.get("timeout_s")
+            d["other"][f"{r['status']} ({limit:g} s)" if r["status"] == "TIMEOUT" and limit else r["status"]] += 1
+            if r["status"] == "TIMEOUT" and "fast_downward" in r:
+                d["fd_on_timeout"] = r["fast_downward"]
     total = {k: sum(d[k] for d in per.values()) for k in ("files", "parsed", "solved")}
     total["avoidable_refusals"] = sum(1 for r in rows if not r["parsed"] and r.get("avoidable"))
+    # a time-out that Fast Downward alone solves under the same limit is ours too
+    total["timeouts_fd_solves"] = sum(1 for r in rows if r.get("status") == "TIMEOUT" and r.get("fast_downward") == "solved")
     return {"domains": {k: {**v, "other": dict(v["other"]), "refusals": dict(v["refusals"])} for k, v in per.items()}, "total": total}
 
 
 def markdown(t: dict[str, Any], args: argparse.Namespace) -> str:
     out = [
-        f"# pddlgym through solve_formal (fd-sat, {args.timeout:g} s, per domain: {args.per_domain or 'all'})", "",
+        f"# pddlgym through solve_formal (fd-sat, {args.timeout:g} s; {args.quick_timeout:g} s in a domain after "
+        f"{args.quick_after} time-outs; per domain: {args.per_domain or 'all'})", "",
         "| domain | files | parsed | solved | not solved (status) | refusals (cause) |", "|---|---|---|---|---|---|",
     ]
     for name, d in sorted(t["domains"].items()):
         other = ", ".join(f"{k} {v}" for k, v in d["other"].items())
+        if "fd_on_timeout" in d:
+            other += f" (FD alone on the first: {d['fd_on_timeout'][:60]})"
         refused = "; ".join(f"{v}× {k}" for k, v in d["refusals"].items())
         out.append(f"| {name} | {d['files']} | {d['parsed']} | {d['solved']} | {other} | {refused} |")
     tot = t["total"]
     out += ["", f"**total**: {tot['files']} files, {tot['parsed']} parsed, {tot['solved']} solved, "
-            f"{tot['avoidable_refusals']} avoidable refusals"]
+            f"{tot['avoidable_refusals']} avoidable refusals, {tot['timeouts_fd_solves']} time-outs that Fast Downward alone solves"]
     return "\n".join(out) + "\n"
 
 
@@ -199,38 +229,69 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per solve (and per direct FD check)")
     ap.add_argument("--per-domain", type=int, default=None, help="the first N problems of each domain (default: all)")
     ap.add_argument("--domains", default="", help="comma-separated domains (default: all)")
+    ap.add_argument("--quick-after", type=int, default=3, help="time-outs in a domain after which --quick-timeout applies")
+    ap.add_argument("--quick-timeout", type=float, default=10.0, help="seconds per solve in a domain that keeps timing out")
+    ap.add_argument("--shard", default="0/1", help="K/N: every N-th problem from the K-th (N processes share a run)")
     ap.add_argument("--out", type=Path, default=Path("runs/pddlgym_table.md"))
     args = ap.parse_args(argv)
+    try:
+        shard, shards = (int(x) for x in args.shard.split("/"))
+        assert 0 <= shard < shards
+    except (ValueError, AssertionError):
+        ap.error(f"--shard: K/N with 0 <= K < N, not {args.shard!r}")
 
     from nesy.reasoner import Reasoner
     from nesy.settings import Settings
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     jsonl = args.out.with_name(args.out.name + ".jsonl")
-    rows = [json.loads(ln) for ln in jsonl.read_text().splitlines() if ln.strip()] if jsonl.exists() else []
-    done = {r["file"] for r in rows}
+    mine = jsonl if shards == 1 else jsonl.with_name(f"{jsonl.name}.{shard}")
+
+    def all_rows() -> list[dict[str, Any]]:
+        """Every shard's rows (a shard's last line may be cut while it is written)."""
+        out = []
+        for f in sorted(args.out.parent.glob(jsonl.name + "*")):
+            for ln in f.read_text().splitlines():
+                try:
+                    out.append(json.loads(ln))
+                except json.JSONDecodeError:
+                    continue
+        return out
+
     todo = items(pddlgym_root(), args.per_domain)
     if args.domains:
         todo = [i for i in todo if i.domain in set(args.domains.split(","))]
+    keys = {i.key for i in todo}
+    rows = all_rows()
+    done = {r["file"] for r in rows}
+    timeouts: dict[str, int] = defaultdict(int)  # full-limit time-outs per domain
+    for r in rows:
+        if r.get("status") == "TIMEOUT" and r.get("timeout_s", args.timeout) >= args.timeout:
+            timeouts[r["domain"]] += 1
+    left = [i for n, i in enumerate(todo) if n % shards == shard and i.key not in done]
     reasoner = Reasoner(backends=["planning"], settings=Settings(sandbox_spares=1))
-    fd_checks: dict[str, str] = {}
-    left = [i for i in todo if i.key not in done]
-    print(f"{len(todo)} problems, {len(todo) - len(left)} done before, {len(left)} to run", flush=True)
-    with jsonl.open("a") as f:
+    fd_checks: dict[str, str] = {f"{d}|timeout": "" for d in timeouts}  # one direct check per domain, done before
+    print(f"{len(todo)} problems, {len(done & keys)} done before, {len(left)} to run in shard {shard}/{shards}", flush=True)
+
+    def write_table() -> dict[str, Any]:
+        t = table([r for r in all_rows() if r["file"] in keys])
+        _write_atomic(args.out, markdown(t, args))
+        _write_atomic(args.out.with_name(args.out.name + ".json"), json.dumps(t, indent=1))
+        return t
+
+    with mine.open("a") as f:
         for n, item in enumerate(left, 1):
-            row = solve_item(reasoner, item, args.timeout, fd_checks)
+            limit = args.timeout if timeouts[item.domain] < args.quick_after else args.quick_timeout
+            row = solve_item(reasoner, item, limit, fd_checks)
+            if row.get("status") == "TIMEOUT" and limit >= args.timeout:
+                timeouts[item.domain] += 1
             f.write(json.dumps(row) + "\n")
             f.flush()
-            rows.append(row)
-            print(f"[{n}/{len(left)}] {item.key}: {row['status']} {row.get('cause', '')[:120]}", flush=True)
+            print(f"[{n}/{len(left)}] {item.key}: {row['status']} ({row['seconds']} s) {row.get('cause', '')[:120]}",
+                  flush=True)
             if n == len(left) or left[n].domain != item.domain:
-                t = table([r for r in rows if r["file"] in {i.key for i in todo}])
-                _write_atomic(args.out, markdown(t, args))
-                _write_atomic(args.out.with_name(args.out.name + ".json"), json.dumps(t, indent=1))
-    t = table([r for r in rows if r["file"] in {i.key for i in todo}])
-    _write_atomic(args.out, markdown(t, args))
-    _write_atomic(args.out.with_name(args.out.name + ".json"), json.dumps(t, indent=1))
-    print(markdown(t, args))
+                write_table()
+    print(markdown(write_table(), args))
     return 0
 
 

@@ -67,3 +67,55 @@ def test_footwear_reads_with_its_object_home_renamed(by_key: dict[str, Item]) ->
     item = by_key["footwear/problem0.pddl"]
     p = parse_problem(item.domain_file.read_text(), item.problem_file.read_text(), formal=True)
     assert p.renamed == {"home-obj": "home"} and ("home", "home-obj") in p.init and "home" not in p.objects
+
+
+def test_two_shards_share_a_run_and_the_table_reads_both(tmp_path) -> None:
+    """``--shard K/N``: each process runs its own problems and writes its own rows; every table
+    is built from all shards' rows, and a rerun resumes (runs nothing twice)."""
+    import json
+
+    from benchmarks.pddlgym_table import main
+
+    out = tmp_path / "t.md"
+    args = ["--domains", "blocks", "--per-domain", "3", "--timeout", "30", "--out", str(out)]
+    assert main([*args, "--shard", "0/2"]) == 0
+    assert json.loads(out.with_name("t.md.json").read_text())["total"]["files"] == 2
+    assert main([*args, "--shard", "1/2"]) == 0
+    total = json.loads(out.with_name("t.md.json").read_text())["total"]
+    assert total["files"] == 3 and total["solved"] == 3
+    rows = [ln for f in tmp_path.glob("t.md.jsonl*") for ln in f.read_text().splitlines()]
+    assert len(rows) == 3
+    assert main([*args, "--shard", "1/2"]) == 0  # resumed: nothing left to run
+    assert len([ln for f in tmp_path.glob("t.md.jsonl*") for ln in f.read_text().splitlines()]) == 3
+
+
+def test_the_table_says_under_which_limit_a_problem_timed_out() -> None:
+    from benchmarks.pddlgym_table import table
+
+    rows = [
+        {"domain": "d", "file": "d/p0", "parsed": True, "status": "TIMEOUT", "timeout_s": 60.0, "fast_downward": "timeout"},
+        {"domain": "d", "file": "d/p1", "parsed": True, "status": "TIMEOUT", "timeout_s": 10.0},
+        {"domain": "d", "file": "d/p2", "parsed": True, "status": "SOLVED", "solved": True, "timeout_s": 10.0},
+        {"domain": "e", "file": "e/p0", "parsed": True, "status": "TIMEOUT", "timeout_s": 60.0, "fast_downward": "solved"},
+    ]
+    t = table(rows)
+    assert t["domains"]["d"]["other"] == {"TIMEOUT (60 s)": 1, "TIMEOUT (10 s)": 1}
+    assert t["domains"]["d"]["fd_on_timeout"] == "timeout"
+    assert t["total"]["solved"] == 1 and t["total"]["timeouts_fd_solves"] == 1
+
+
+def test_a_domain_that_keeps_timing_out_gets_the_quick_limit(tmp_path) -> None:
+    """footwear's grounding alone takes Fast Downward ~10 s: under 2 s every problem times out;
+    after the first (--quick-after 1) the rest run under --quick-timeout, and the rows say so.
+    The first time-out gets a direct Fast Downward run under the same overall limit."""
+    import json
+
+    from benchmarks.pddlgym_table import main
+
+    out = tmp_path / "t.md"
+    assert main(["--domains", "footwear", "--per-domain", "3", "--timeout", "2", "--quick-after", "1",
+                 "--quick-timeout", "1", "--out", str(out)]) == 0
+    rows = [json.loads(ln) for ln in out.with_name("t.md.jsonl").read_text().splitlines()]
+    assert [(r["status"], r["timeout_s"]) for r in rows] == [("TIMEOUT", 2.0), ("TIMEOUT", 1.0), ("TIMEOUT", 1.0)]
+    assert rows[0]["fast_downward"] == "timeout" and "fast_downward" not in rows[1]
+    assert "TIMEOUT (1 s) 2" in out.read_text()
