@@ -30,6 +30,7 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -116,14 +117,19 @@ def fd_solves(domain_file: Path, problem_file: Path, timeout: float) -> str:
         return "not installed"
     fd = Path(spec.origin).parent / "downward" / "fast-downward.py"
     with tempfile.TemporaryDirectory(prefix="nesy-fd-") as tmp:
+        # its own process group: on a time-out the driver's translate/search children go too
+        proc = subprocess.Popen(
+            [sys.executable, str(fd), "--plan-file", "plan", "--overall-time-limit", f"{int(timeout)}s",
+             "--alias", "lama-first", str(domain_file), str(problem_file)],
+            cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
         try:
-            r = subprocess.run(
-                [sys.executable, str(fd), "--plan-file", "plan", "--overall-time-limit", f"{int(timeout)}s",
-                 "--alias", "lama-first", str(domain_file), str(problem_file)],
-                cwd=tmp, capture_output=True, text=True, timeout=timeout + 30,
-            )
+            out, err = proc.communicate(timeout=timeout + 30)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             return "timeout"
+        r = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
     # the driver's exit codes (driver/returncodes.py): 0-3 a plan was found; 10/11 proven
     # unsolvable; 12 the search gave up incomplete; 21/23/24 out of time; 20/22 out of memory
     if r.returncode in (0, 1, 2, 3):
