@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from nesy.translate import Exemplar, split_clauses
 
+from planners.domains import BundledDomain, Unique
 from planners.pddl import DomainModel, Fact, fact_str
 
 __all__ = ["ExampleProblem", "AlignedSentence", "read_example", "align_example", "example_exemplars",
            "object_exemplar", "sections", "words", "predicate_hit", "GROUP_WORDS", "mention_order", "argument_orders",
-           "introduces_objects", "section_header"]
+           "introduces_objects", "section_header", "example_rules"]
 
 GROUP_WORDS = {"both", "all", "each", "every", "any"}
 
@@ -91,6 +92,22 @@ def read_example(pddl: str) -> ExampleProblem:
     goal_text = re.sub(r"\(\s*not\s*\([^()]*\)\s*\)", " ", _section(text, "goal"))  # negative goals teach nothing here
     goal = tuple(f for f in _facts(goal_text) if f[0] not in ("and", "or"))
     return ExampleProblem(objects, init, goal)
+
+
+def example_rules(pddl: str | None) -> BundledDomain | None:
+    """What the example shows of the world's rules, for a domain that has no stated ones: a
+    two-place fact whose first argument never repeats in the example's initial state (at least
+    two facts) gives that argument one value ("c0 is at one place", "p0 has one origin"). Only the
+    first argument: the second repeats legitimately (two cars at one place, two passengers from
+    one floor) where an example happens to show it once."""
+    if not pddl:
+        return None
+    firsts: dict[str, list[str]] = {}
+    for f in read_example(pddl).init:
+        if len(f) == 3:
+            firsts.setdefault(f[0], []).append(f[1])
+    unique = tuple(Unique(p, 0, 1) for p, keys in firsts.items() if len(keys) >= 2 and len(set(keys)) == len(keys))
+    return BundledDomain("example", "", unique=unique) if unique else None
 
 
 def _facts(text: str) -> list[Fact]:

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from nesy.errors import TranslationError
 from nesy.llm.base import BaseLLM, Constraint, Message
-from nesy.steps import Engine, Step, StepResult, repair_message
+from nesy.steps import Engine, Step, StepResult
 from nesy.tracing import stage
 from nesy.translate import Exemplar, few_shot_messages, select_exemplars, split_clauses
 from nesy.types import Dropped, Formalization, Trace, TranslateOptions
 
-from planners.alignment import (argument_orders, example_exemplars, introduces_objects, mention_order, mentioned,
-                                object_exemplar, predicate_hit, read_example, section_header, sections, words)
+from planners.alignment import (argument_orders, example_exemplars, example_rules, introduces_objects, mention_order,
+                                mentioned, object_exemplar, predicate_hit, read_example, section_header, sections,
+                                words)
 from planners.domains import BundledDomain
 from planners.grammar import clause_grammar
 from planners.naming import Naming, evidence_objects, learn_naming, ordered_objects_grammar
@@ -395,7 +396,8 @@ async def translate_ours(task: PlanningTask, llm: BaseLLM, options: TranslateOpt
     all_objects = {**task.domain.constants, **objects}
     grammars = {sec: Constraint(grammar=clause_grammar(task.domain, all_objects, sec)) for sec in ("init", "goal")}
     system = _describe(task.domain, all_objects)
-    rules = task.bundled
+    # a domain seen only as a file: the rules its example shows ("c0 is at one place")
+    rules = task.bundled or example_rules(task.example_pddl)
 
     def check(out: str) -> tuple[str, list[Fact]]:
         section, facts = parse_clause(out)
@@ -486,8 +488,6 @@ async def _merge(engine: Engine, steps: list[Step[tuple[str, list[Fact]]]],
         if target is None:
             continue
         where = "initial state" if section == "init" else "goal"
-        msgs = st.messages
-        text = got.text
         for attempt in range(engine.options.repairs + 1):
             try:
                 check_contradictions([*target, *facts], rules, where)
@@ -497,16 +497,15 @@ async def _merge(engine: Engine, steps: list[Step[tuple[str, list[Fact]]]],
                     engine.dropped.append(Dropped(step=st.name, source=st.source, error=str(e)))
                     facts = []
                     break
-                msgs = (*msgs, Message(role="assistant", content=text), Message(role="user", content=repair_message(e)))
-                again = await engine.optional(Step(st.name, msgs, st.parse, constraint=st.constraint,
-                                                   max_tokens=st.max_tokens, label=f"{st.stage_name}.merge",
-                                                   source=st.source))
+                # a ranked clause takes its next candidate ("p0 is headed to f0": after the
+                # contradicting (origin p0 f0), the next best); a generated one gets the message
+                again = await engine.rerun(st, got, e)
                 if again is None or again.value[0] != section:
                     if again is not None:
                         engine.dropped.append(Dropped(step=st.name, source=st.source, error=str(e)))
                     facts = []
                     break
-                text, facts = again.text, again.value[1]
+                got, facts = again, again.value[1]
         target.extend(f for f in facts if f not in target)
     return init, goal
 

@@ -11,7 +11,7 @@ from nesy.types import Problem, Trace, TranslateOptions
 from planners.alignment import align_example, mentioned, read_example, sections
 from planners.backend import PlanningBackend
 from planners.naming import evidence_objects, learn_naming, shape
-from planners.pddl import parse_domain
+from planners.pddl import parse_domain, parse_problem
 from planners.translation import fact_candidates
 from planners.unseen_gen import UNSEEN_DIR, UNSEEN_DOMAINS, generate_unseen
 
@@ -224,3 +224,27 @@ def test_a_fact_stated_twice_is_read_again_where_the_model_was_less_sure() -> No
     results = [r([("on", "d1", "d2")], 14.0), r([("on", "d1", "d2")], 2.3), r([("on", "d2", "d3")], 1.0), None,
                r([("on", "d1", "d2")], 0.5, "goal")]
     assert _restated(results) == [1]  # the goal says it too, but a goal is no restatement
+
+
+def test_the_example_shows_which_first_arguments_have_one_value() -> None:
+    """A two-place fact whose first argument never repeats in the example (two facts or more)
+    gets one value per first argument; the second argument may repeat (two cars at one place)."""
+    from planners.alignment import example_rules
+
+    def unique(domain: str) -> set[tuple[str, int, int]]:
+        rules = example_rules((UNSEEN_DIR / domain / "p_example.pddl").read_text())
+        return {(u.predicate, u.key, u.value) for u in rules.unique} if rules else set()
+
+    assert unique("miconic") == {("origin", 0, 1), ("destin", 0, 1)}  # not above: f0 is below two floors
+    assert unique("ferry") == {("at", 0, 1)}
+    assert example_rules(None) is None
+    one = "(define (problem p) (:domain d) (:objects a b - x) (:init (on a b)) (:goal (and (on b a))))"
+    assert example_rules(one) is None  # one fact shows nothing
+    # no generated problem of the tuning seed breaks a rule its domain's example implies
+    from planners.lint import check_contradictions
+
+    for d in UNSEEN_DOMAINS:
+        rules = example_rules((UNSEEN_DIR / d / "p_example.pddl").read_text())
+        domain = parse_domain((UNSEEN_DIR / d / "domain.pddl").read_text())
+        for i in range(10):
+            check_contradictions(parse_problem(domain, generate_unseen(d, 0, i).pddl, formal=True).init, rules)

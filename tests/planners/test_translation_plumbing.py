@@ -114,3 +114,34 @@ async def test_baseline_budget_grows_with_the_problem_and_is_capped(bw_problem):
         sizes.append(llm.requests[0].max_tokens)
         assert sizes[-1] == baseline_max_tokens(b._task(ctx), 256)
     assert sizes[0] == floor and floor < sizes[1] < cap and sizes[2] == cap
+
+
+async def test_a_clause_that_contradicts_takes_its_next_ranked_candidate() -> None:
+    """"p0 is headed to floor f0" ranked (origin p0 f0) first, which contradicts "p0 is waiting on
+    floor f1" under the rule miconic's example shows (one origin per passenger): the clause takes
+    its next candidate, (destin p0 f0), instead of a free generation after the message."""
+    from nesy.llm.base import CandidateScore, Constraint, Message
+    from nesy.steps import Engine, Step, StepResult
+    from planners.alignment import example_rules
+    from planners.translation import _merge
+    from planners.unseen_gen import UNSEEN_DIR
+
+    class Ranker(ScriptedLLM):
+        async def score(self, messages, candidates):
+            order = ["init: (origin p0 f0)", "init: (destin p0 f0)"]
+            return [CandidateScore(text=c, logprob=-1.0 - order.index(c) if c in order else -9.0, tokens=3)
+                    for c in candidates]
+
+    def step(sentence: str, candidates: tuple[str, ...]) -> Step:
+        return Step("planning.clause", (Message(role="user", content=sentence),), parse_clause,
+                    constraint=Constraint(choices=candidates), candidates=candidates, source=sentence)
+
+    first = step("p0 is waiting on floor f1.", ("init: (origin p0 f1)",))
+    second = step("p0 is headed to floor f0.", ("init: (origin p0 f0)", "init: (destin p0 f0)", "init: (lift-at f0)"))
+    results = [StepResult("planning.clause", parse_clause(c.candidates[0]), c.candidates[0], 0, "rank")
+               for c in (first, second)]
+    engine = Engine(Ranker(["unused"]), TranslateOptions(rank="sum"), Trace())
+    rules = example_rules((UNSEEN_DIR / "miconic" / "p_example.pddl").read_text())
+    init, goal = await _merge(engine, [first, second], results, rules)
+    assert init == [("origin", "p0", "f1"), ("destin", "p0", "f0")] and goal == []
+    assert engine.repairs == 1 and not engine.dropped
