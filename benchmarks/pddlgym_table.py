@@ -14,7 +14,9 @@ caused by our rewriting of the text would show.
 A domain whose problems keep timing out would take hours of a 3,000-file run: once a domain
 has ``--quick-after`` time-outs at the full limit, its remaining problems are solved under
 ``--quick-timeout`` instead, and their rows and the table say so. Refusals do not depend on
-the limit, so the refusal column covers every file either way. ``--shard K/N`` runs every
+the limit, so the refusal column covers every file either way; ``--parse-only`` gives that
+column alone, for every file in minutes (our reader, then unified-planning's reader on the text
+we would hand the planner), where solving all of them takes hours. ``--shard K/N`` runs every
 N-th problem from the K-th, so that N processes share the run; each writes its own rows
 (``FILE.jsonl.K``) and every table is built from all of them.
 
@@ -89,15 +91,16 @@ def items(root: Path, per_domain: int | None = None) -> list[Item]:
 # -- what unified-planning and Fast Downward make of the original text ------------------------------
 
 
-def up_reads(domain: str, problem: str) -> str:
-    """'' when UP's own reader parses the original text, else its first error line."""
+def up_reads(domain: str, problem: str, relax_names: bool = False) -> str:
+    """'' when UP's own reader parses the text, else its first error line (``relax_names``: a name
+    may be used for two kinds of thing, as our solve path allows where the text does that)."""
     import warnings
 
     from unified_planning.io import PDDLReader
 
     from planners.pddl import up_environment
 
-    with up_environment(), warnings.catch_warnings():
+    with up_environment(relax_names), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             PDDLReader().parse_problem_string(domain, problem)
@@ -145,13 +148,32 @@ def fd_solves(domain_file: Path, problem_file: Path, timeout: float) -> str:
 # -- one problem -------------------------------------------------------------------------------
 
 
-def solve_item(reasoner: Any, item: Item, timeout: float, fd_checks: dict[str, str]) -> dict[str, Any]:
+def read_item(reasoner: Any, domain: str, problem: str) -> None:
+    """What ``solve_formal`` does before it plans: our reader, then unified-planning's reader on
+    the text we hand the planner. Raises the NesyError a refusal would."""
+    from nesy.types import Problem
+
+    context = {"domain_pddl": domain, "engine": "fd-sat"}
+    backend = reasoner.backend("planning")
+    reasoner.check_context("planning", context)
+    parsed = backend.parse(problem, backend.context(Problem(text="", kind="planning", context=context))).parsed
+    why = up_reads(parsed.domain.text, parsed.text, parsed.domain.relax_names or parsed.relax_names)
+    if why:
+        raise NesyError(f"unified-planning cannot read the rewritten problem: {why}")
+
+
+def solve_item(reasoner: Any, item: Item, timeout: float, fd_checks: dict[str, str],
+               parse_only: bool = False) -> dict[str, Any]:
     from nesy.types import Status
 
     domain, problem = item.domain_file.read_text(), item.problem_file.read_text()
     row: dict[str, Any] = {"domain": item.domain, "file": item.key, "domain_file": item.domain_file.name}
     start = time.perf_counter()
     try:
+        if parse_only:
+            read_item(reasoner, domain, problem)
+            row.update(parsed=True, status="PARSED", seconds=round(time.perf_counter() - start, 2))
+            return row
         sol, _ = reasoner.solve_formal("planning", problem, {"domain_pddl": domain, "engine": "fd-sat"}, timeout=timeout)
     except NesyError as e:
         row.update(parsed=False, status="REFUSED", cause=str(e), seconds=round(time.perf_counter() - start, 2))
@@ -208,8 +230,10 @@ def table(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def markdown(t: dict[str, Any], args: argparse.Namespace) -> str:
     out = [
-        f"# pddlgym through solve_formal (fd-sat, {args.timeout:g} s; {args.quick_timeout:g} s in a domain after "
-        f"{args.quick_after} time-outs; per domain: {args.per_domain or 'all'})", "",
+        (f"# pddlgym read as solve_formal reads it (parse only: nothing solved; per domain: {args.per_domain or 'all'})"
+         if args.parse_only else
+         f"# pddlgym through solve_formal (fd-sat, {args.timeout:g} s; {args.quick_timeout:g} s in a domain after "
+         f"{args.quick_after} time-outs; per domain: {args.per_domain or 'all'})"), "",
         "| domain | files | parsed | solved | not solved (status) | refusals (cause) |", "|---|---|---|---|---|---|",
     ]
     for name, d in sorted(t["domains"].items()):
@@ -237,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--domains", default="", help="comma-separated domains (default: all)")
     ap.add_argument("--quick-after", type=int, default=3, help="time-outs in a domain after which --quick-timeout applies")
     ap.add_argument("--quick-timeout", type=float, default=10.0, help="seconds per solve in a domain that keeps timing out")
+    ap.add_argument("--parse-only", action="store_true",
+                    help="read every file as solve_formal does before it plans (refusals), solve none")
     ap.add_argument("--shard", default="0/1", help="K/N: every N-th problem from the K-th (N processes share a run)")
     ap.add_argument("--out", type=Path, default=Path("runs/pddlgym_table.md"))
     args = ap.parse_args(argv)
@@ -288,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     with mine.open("a") as f:
         for n, item in enumerate(left, 1):
             limit = args.timeout if timeouts[item.domain] < args.quick_after else args.quick_timeout
-            row = solve_item(reasoner, item, limit, fd_checks)
+            row = solve_item(reasoner, item, limit, fd_checks, args.parse_only)
             if row.get("status") == "TIMEOUT" and limit >= args.timeout:
                 timeouts[item.domain] += 1
             f.write(json.dumps(row) + "\n")

@@ -119,3 +119,20 @@ def test_a_domain_that_keeps_timing_out_gets_the_quick_limit(tmp_path) -> None:
     assert [(r["status"], r["timeout_s"]) for r in rows] == [("TIMEOUT", 2.0), ("TIMEOUT", 1.0), ("TIMEOUT", 1.0)]
     assert rows[0]["fast_downward"] == "timeout" and "fast_downward" not in rows[1]
     assert "TIMEOUT (1 s) 2" in out.read_text()
+
+
+def test_parse_only_reads_as_the_solve_path_does(tmp_path) -> None:
+    """``--parse-only``: the refusal column for every file without planning. A probabilistic
+    domain is refused; glibrearrangement (the action ``pick`` and an object ``pick``) is read with
+    relaxed names as the solve path reads it, not refused as UP's default reader would."""
+    import json
+
+    from benchmarks.pddlgym_table import main
+
+    out = tmp_path / "p.md"
+    assert main(["--parse-only", "--domains", "explodingblocks,glibrearrangement", "--per-domain", "2",
+                 "--out", str(out)]) == 0
+    t = json.loads(out.with_name("p.md.json").read_text())
+    assert t["domains"]["glibrearrangement"]["parsed"] == 2 and t["domains"]["explodingblocks"]["parsed"] == 0
+    assert t["total"]["solved"] == 0 and t["total"]["avoidable_refusals"] == 0
+    assert "parse only" in out.read_text()
