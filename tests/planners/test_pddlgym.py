@@ -123,7 +123,7 @@ def test_a_domain_that_keeps_timing_out_gets_the_quick_limit(tmp_path) -> None:
 
 def test_parse_only_reads_as_the_solve_path_does(tmp_path) -> None:
     """``--parse-only``: the refusal column for every file without planning. A probabilistic
-    domain is refused; glibrearrangement (the action ``pick`` and an object ``pick``) is read with
+    domain is refused; glibrearrangement (the name ``pick`` used for two kinds of thing) is read with
     relaxed names as the solve path reads it, not refused as UP's default reader would."""
     import json
 
