@@ -186,6 +186,9 @@ def solve_item(reasoner: Any, item: Item, timeout: float, fd_checks: dict[str, s
         row["avoidable"] = row["up_reader"] == "parses" or fd_checks[key] in ("solved", "unsolvable")
         return row
     status = sol.status.value if hasattr(sol.status, "value") else str(sol.status)
+    if sol.status == Status.UNSOLVABLE:
+        # "no plan" is a claim about the problem: Fast Downward alone must agree
+        row["fast_downward"] = fd_solves(item.domain_file, item.problem_file, timeout)
     if sol.status == Status.TIMEOUT and f"{item.domain}|timeout" not in fd_checks:
         # the domain's first time-out: is it the problem's, or did our rewriting make it harder?
         fd_checks[f"{item.domain}|timeout"] = row["fast_downward"] = fd_solves(item.domain_file, item.problem_file, timeout)
@@ -225,6 +228,8 @@ def table(rows: list[dict[str, Any]]) -> dict[str, Any]:
     total["avoidable_refusals"] = sum(1 for r in rows if not r["parsed"] and r.get("avoidable"))
     # a time-out that Fast Downward alone solves under the same limit is ours too
     total["timeouts_fd_solves"] = sum(1 for r in rows if r.get("status") == "TIMEOUT" and r.get("fast_downward") == "solved")
+    total["unsolvable_fd_solves"] = sum(1 for r in rows if r.get("status") == "UNSOLVABLE"
+                                        and r.get("fast_downward") == "solved")
     return {"domains": {k: {**v, "other": dict(v["other"]), "refusals": dict(v["refusals"])} for k, v in per.items()}, "total": total}
 
 
@@ -244,7 +249,8 @@ def markdown(t: dict[str, Any], args: argparse.Namespace) -> str:
         out.append(f"| {name} | {d['files']} | {d['parsed']} | {d['solved']} | {other} | {refused} |")
     tot = t["total"]
     out += ["", f"**total**: {tot['files']} files, {tot['parsed']} parsed, {tot['solved']} solved, "
-            f"{tot['avoidable_refusals']} avoidable refusals, {tot['timeouts_fd_solves']} time-outs that Fast Downward alone solves"]
+            f"{tot['avoidable_refusals']} avoidable refusals, {tot['timeouts_fd_solves']} time-outs and "
+            f"{tot['unsolvable_fd_solves']} 'unsolvable' that Fast Downward alone solves"]
     return "\n".join(out) + "\n"
 
 

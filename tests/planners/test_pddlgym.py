@@ -136,3 +136,9 @@ def test_parse_only_reads_as_the_solve_path_does(tmp_path) -> None:
     assert t["domains"]["glibrearrangement"]["parsed"] == 2 and t["domains"]["explodingblocks"]["parsed"] == 0
     assert t["total"]["solved"] == 0 and t["total"]["avoidable_refusals"] == 0
     assert "parse only" in out.read_text()
+
+
+def test_an_unsolvable_verdict_is_checked_against_fast_downward_alone(reasoner: Reasoner, by_key: dict[str, Item]) -> None:
+    """doors/problem01 has no plan: our verdict, and Fast Downward's on the original files."""
+    row = solve_item(reasoner, by_key["doors/problem01.pddl"], 30, {})
+    assert row["status"] == "UNSOLVABLE" and row["fast_downward"] == "unsolvable"
