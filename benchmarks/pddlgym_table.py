@@ -15,7 +15,7 @@ A domain whose problems keep timing out would take hours of a 3,000-file run: on
 has ``--quick-after`` time-outs at the full limit, its remaining problems are solved under
 ``--quick-timeout`` instead, and their rows and the table say so. Refusals do not depend on
 the limit, so the refusal column covers every file either way; ``--parse-only`` gives that
-column alone, for every file in minutes (our reader, then unified-planning's reader on the text
+column alone, for every file in tens of minutes (our reader, then unified-planning's reader on the text
 we would hand the planner), where solving all of them takes hours. ``--shard K/N`` runs every
 N-th problem from the K-th, so that N processes share the run; each writes its own rows
 (``FILE.jsonl.K``) and every table is built from all of them.
