@@ -248,6 +248,9 @@ def markdown(t: dict[str, Any], args: argparse.Namespace) -> str:
         refused = "; ".join(f"{v}× {k}" for k, v in d["refusals"].items())
         out.append(f"| {name} | {d['files']} | {d['parsed']} | {d['solved']} | {other} | {refused} |")
     tot = t["total"]
+    if t.get("skipped_over_max_bytes"):
+        out += ["", f"Not run, over {args.max_bytes:,} bytes: " + ", ".join(
+            f"{d} {n}" for d, n in sorted(t["skipped_over_max_bytes"].items()))]
     out += ["", f"**total**: {tot['files']} files, {tot['parsed']} parsed, {tot['solved']} solved, "
             f"{tot['avoidable_refusals']} avoidable refusals, {tot['timeouts_fd_solves']} time-outs and "
             f"{tot['unsolvable_fd_solves']} 'unsolvable' that Fast Downward alone solves"]
@@ -267,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--domains", default="", help="comma-separated domains (default: all)")
     ap.add_argument("--quick-after", type=int, default=3, help="time-outs in a domain after which --quick-timeout applies")
     ap.add_argument("--quick-timeout", type=float, default=10.0, help="seconds per solve in a domain that keeps timing out")
+    ap.add_argument("--max-bytes", type=int, default=0,
+                    help="leave out problem files over this size (listed in the table; default: none left out)")
     ap.add_argument("--parse-only", action="store_true",
                     help="read every file as solve_formal does before it plans (refusals), solve none")
     ap.add_argument("--shard", default="0/1", help="K/N: every N-th problem from the K-th (N processes share a run)")
@@ -299,6 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     todo = items(pddlgym_root(), args.per_domain)
     if args.domains:
         todo = [i for i in todo if i.domain in set(args.domains.split(","))]
+    skipped: dict[str, int] = defaultdict(int)  # over --max-bytes: said in the table, not run
+    if args.max_bytes:
+        for i in todo:
+            if i.problem_file.stat().st_size > args.max_bytes:
+                skipped[i.domain] += 1
+        todo = [i for i in todo if i.problem_file.stat().st_size <= args.max_bytes]
     keys = {i.key for i in todo}
     rows = all_rows()
     done = {r["file"] for r in rows}
@@ -313,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def write_table() -> dict[str, Any]:
         t = table([r for r in all_rows() if r["file"] in keys])
+        t["skipped_over_max_bytes"] = dict(skipped)
         _write_atomic(args.out, markdown(t, args))
         _write_atomic(args.out.with_name(args.out.name + ".json"), json.dumps(t, indent=1))
         return t

@@ -116,8 +116,12 @@ class ParsedProblem:
 def up_environment(relax_names: bool = False) -> Iterator[Any]:
     """The global UP environment, locked, with credits off; optionally tolerant of name clashes."""
     with UP_LOCK:
+        import pyparsing
         import unified_planning.shortcuts as ups
 
+        # importing UP's ANML grammar turns on pyparsing's packrat cache for the whole process;
+        # UP's PDDL grammar reads about twice as fast without it (2,000 facts: 9.7 s -> 4.3 s)
+        pyparsing.ParserElement.disable_memoization()
         env = ups.get_environment()
         env.credits_stream = None
         old = env.error_used_name

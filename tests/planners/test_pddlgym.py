@@ -142,3 +142,15 @@ def test_an_unsolvable_verdict_is_checked_against_fast_downward_alone(reasoner: 
     """doors/problem01 has no plan: our verdict, and Fast Downward's on the original files."""
     row = solve_item(reasoner, by_key["doors/problem01.pddl"], 30, {})
     assert row["status"] == "UNSOLVABLE" and row["fast_downward"] == "unsolvable"
+
+
+def test_files_over_max_bytes_are_left_out_and_said(tmp_path) -> None:
+    """toomanyblocks/problem0 is 267 kB: over --max-bytes it is not run, and the table says so."""
+    import json
+
+    from benchmarks.pddlgym_table import main
+
+    out = tmp_path / "p.md"
+    assert main(["--parse-only", "--domains", "toomanyblocks", "--max-bytes", "100000", "--out", str(out)]) == 0
+    assert json.loads(out.with_name("p.md.json").read_text())["skipped_over_max_bytes"] == {"toomanyblocks": 1}
+    assert "Not run, over 100,000 bytes: toomanyblocks 1" in out.read_text()
