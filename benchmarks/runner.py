@@ -42,7 +42,7 @@ from nesy.reasoner import Reasoner
 from nesy.settings import Settings
 from nesy.suite import Item, Suite
 from nesy.translate import sample_options
-from nesy.types import TranslateOptions
+from nesy.types import Trace, TranslateOptions
 
 __all__ = ["RunConfig", "RunOutcome", "RunAborted", "run_benchmark", "arun_benchmark", "default_out_dir",
            "translate_options", "GOLD"]
@@ -515,20 +515,20 @@ async def _run_item(
         async with llm_slots:
             start = time.perf_counter()
             for i in range(config.samples):
+                # our own trace: a translation that fails after asking the model still used its tokens
+                trace = Trace()
                 try:
                     sample = sample_options(options, i) if config.samples > 1 else options
-                    formal, _, trace = await reasoner.atranslate(item.problem, sample)
+                    formal, _, _ = await reasoner.atranslate(item.problem, sample, trace=trace)
                     translations.append((formal.text, formal.repairs))
                 except TranslationError as e:
                     errors.append(e.to_dict())
-                    trace = None
                 except LLMError:
                     raise  # the server, not the item: abort the run so the item is redone on resume
                 except NesyError as e:  # the item itself is bad (unknown domain or KB, ...): record it, go on
                     return _failed(item, suite, config, start, e.to_dict(), llm)
-                if trace is not None:
-                    p, c = trace.tokens
-                    prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
+                p, c = trace.tokens
+                prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
     translate_s = time.perf_counter() - start
     if pool_ready is not None:
         await pool_ready  # worker start-up (importing backends, loading KGs) is not solving time

@@ -40,3 +40,20 @@ async def test_samples_are_voted(tmp_path: Path) -> None:
     )
     assert all(r["translated"] == 3 and r["vote_share"] == 1.0 for r in out.records)
     assert out.llm_calls >= 9
+
+
+async def test_a_translation_that_fails_still_counts_its_tokens(tmp_path: Path) -> None:
+    """The model was asked (and repaired) before the translation failed: its tokens are the item's."""
+    from nesy.llm.base import Completion, LLMRequest
+
+    class Wrong(ToyLLM):
+        async def generate(self, request: LLMRequest) -> Completion:
+            self.calls += 1
+            return Completion(texts=["no sum here"], model="toy", prompt_tokens=10, completion_tokens=3)
+
+    llm = Wrong()
+    out = await arun_benchmark(RunConfig(suite="toy", llm="toy", workers=0), tmp_path, suite=toy_suite(1), llm=llm,
+                               registry_factory=toy_registry, progress=False)
+    (record,) = out.records
+    assert record["error"] and record["translated"] == 0
+    assert record["tokens"] == {"prompt": 10 * llm.calls, "completion": 3 * llm.calls} and llm.calls >= 2
