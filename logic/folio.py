@@ -20,10 +20,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from logic.phrases import camel
+from logic.phrases import IRREGULAR_PAST, camel, is_past, past_lemma
 from logic.problem import _singular
 
-__all__ = ["FolioReader", "normalize_phrase"]
+__all__ = ["FolioReader", "normalize_phrase", "name_postulates"]
 
 Namer = Callable[[str, int], str]
 
@@ -41,14 +41,12 @@ _COPULA = r"(?:is|are|am|was|were)"
 _AUX = {"is", "are", "was", "were", "does", "do", "doesn't", "don't", "did", "will", "can", "cannot", "has", "have",
         "either", "neither", "both", "not"}
 _MODAL = {"will", "would", "can", "could", "should", "must", "shall"}
-# past tenses that do not end in -ed: "Beethoven wrote ...", "Harry read ..."
-_IRREGULAR_PAST = {"wrote", "made", "took", "gave", "won", "lost", "sold", "left", "led", "ran", "saw", "became",
-                   "began", "grew", "held", "built", "bought", "taught", "found", "got", "went", "came", "knew",
-                   "met", "read", "said", "told", "spent", "drove", "ate", "flew", "fought", "brought", "chose"}
 _NEG_AUX = r"(?:does not|do not|did not|doesn't|don't|didn't|cannot|can not|can't|will not|won't|never)"
 # words after which a phrase cannot end: a split there would cut a phrase in two
 _OPEN = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "their", "his",
          "her", "its", "who", "that", "which", "not", "is", "are", "be"}
+_FUNCTION_WORDS = {"in", "of", "at", "on", "by", "with", "for", "to", "from", "among", "than", "about", "into", "over",
+                   "under", "not", "no", "all", "some", "most", "many", "more", "less", "very"}
 _HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b", re.I)
 _QUANT_START = re.compile(r"^(?:all|every|each|no|some|if|either|neither|both|there|it|a|an|the|any|most|many|"
                           r"everyone|everything|someone|something|people|nobody|none)\b", re.I)
@@ -62,9 +60,53 @@ def _lemma(word: str) -> str:
     w = word.lower()
     if w in _IRREGULAR:
         return _IRREGULAR[w]
+    if is_past(w):
+        return past_lemma(w)  # "Beethoven wrote ..." and "Composers write ...": one verb
     if re.search(r"(?:ch|sh|ss|x|z)es$", w) and len(w) > 4:
         return w[:-2]  # "teaches" -> "teach", "boxes" -> "box"
     return _singular(w)
+
+
+def _plural_noun(word: str) -> bool:
+    w = word.lower()
+    return bool(re.fullmatch(r"[a-z]+s", w)) and _singular(w) != w and not w.endswith("ss")
+
+
+def _base_verb(word: str) -> bool:
+    """A verb's base or past form ("love", "premiered"), as after a plural subject; not a function word."""
+    from lemminflect import getAllLemmas
+
+    w = word.lower()
+    if not re.fullmatch(r"[a-z]+", w) or w in _OPEN | _FUNCTION_WORDS | _DROP or w.endswith("s"):
+        return False
+    return getAllLemmas(w).get("VERB", ("",))[0] == w or is_past(w)  # "Some orchestras premiered ..."
+
+
+def _nominal(word: str) -> bool:
+    """A word that can name or modify a class: a noun or an adjective, not a verb form."""
+    from lemminflect import getAllLemmas
+
+    w = word.lower()
+    if w in _OPEN | _FUNCTION_WORDS | _DROP | _AUX | {"be", "have"} or is_past(w) or w.endswith("ing"):
+        return False
+    kinds = getAllLemmas(w)
+    if kinds.get("VERB", (w,))[0] != w:
+        return False  # an inflected verb: "born", "given"
+    return not kinds or bool({"NOUN", "ADJ", "PROPN"} & set(kinds))
+
+
+def _progressive(phrase: str) -> str | None:
+    """"taking the database course" -> "take the database course": a phrase that opens with a
+    verb's -ing form, said with the verb's base form; None for other phrases ("morning")."""
+    first, _, rest = phrase.partition(" ")
+    if not first.endswith("ing") or len(first) < 6:
+        return None
+    from lemminflect import getAllLemmas
+
+    base = getAllLemmas(first.lower()).get("VERB")
+    if not base or base[0] == first.lower() or "ADJ" in getAllLemmas(first.lower()):
+        return None  # no verb, or an adjective ("interesting", "boring")
+    return f"{base[0]} {rest}".strip()
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -159,7 +201,31 @@ class FolioReader:
             return None if not conds else " and ".join(conds)
         if re.search(r"\b(?:when|because|if)\b", p):
             return None
+        if (verb := _progressive(p)) is not None:  # "is taking the course": "takes the course"
+            return self.verb_phrase(verb, term)
+        # "a student working in the lab": the class, and what it does
+        if (conds := self.participle(p, term) or self.located(p, term)) is not None:
+            return " and ".join(conds)
         return self.unary(p, term)
+
+    def located(self, phrase: str, term: str) -> list[str] | None:
+        """"an animal from Australia", "a city in Montana": the class, and where it is from or in,
+        each said on its own so that "is in the Top 10 list" chains with "games in the Top 10 list"."""
+        m = re.fullmatch(r"(?:(?:a|an) )?([a-z][\w-]*(?: [a-z][\w-]*){0,2}) (in|from|at|on) (.+)", phrase)
+        if not m or any(not _nominal(w) for w in m.group(1).split()):
+            return None
+        cls, where = self.unary(m.group(1), term), self.unary(f"{m.group(2)} {m.group(3)}", term)
+        return None if cls is None or where is None else [cls, where]
+
+    def participle(self, phrase: str, term: str) -> list[str] | None:
+        """"a student working in the lab": the class, and what it does. Only with a preposition
+        or an article after the -ing word ("a professional wrestling stable" is one class)."""
+        m = re.fullmatch(r"(?:(?:a|an) )?([a-z]+) (\w+ing) ((\w+).*)", phrase)
+        if m and m.group(4) in _OPEN | _FUNCTION_WORDS and (verb := _progressive(f"{m.group(2)} {m.group(3)}")):
+            cls, does = self.unary(m.group(1), term), self.verb_phrase(verb, term)
+            if cls is not None and does is not None:
+                return [cls, does]
+        return None
 
     def verb_phrase(self, phrase: str, term: str) -> str | None:
         """A predicate said of ``term``: "is a manager", "does not teach", "leads Diamond Mine",
@@ -180,7 +246,7 @@ class FolioReader:
                 if None in got:
                     return None
                 return "(" + " or ".join(got) + ")" if op == " or " else " and ".join(got)
-        if m := re.fullmatch(_COPULA + r" (.+)", p):
+        if m := re.fullmatch(r"(?:is|are|am|was|were|be) (.+)", p):  # "be": "will be selected ..."
             return self.complement(m.group(1), term)
         if m := re.fullmatch(_NEG_AUX + r" (.+)", p):
             inner = self.verb_phrase(m.group(1), term)
@@ -201,6 +267,14 @@ class FolioReader:
                 if obj and obj[0].isupper() and (c := self.individual(obj)) is not None:
                     verb = normalize_phrase(" ".join(words[:k]))
                     return f"{self.name(verb, 2)}({term}, {c})" if verb else None
+            # "shares Stranger Things to Lisa": the named object, then a short prepositional tail
+            # that joins the verb's name (the same relation as "... share it to Lisa")
+            for end in range(len(words) - 1, 1, -1):
+                tail = words[end:]
+                if words[1][0].isupper() and tail[0] in ("to", "for", "with", "from") and len(tail) <= 3 \
+                        and (c := self.individual(" ".join(words[1:end]))) is not None:
+                    verb = normalize_phrase(" ".join([words[0], *tail]))
+                    return f"{self.name(verb, 2)}({term}, {c})"
         got = self.unary(p, term)
         if got is not None:
             self.verbs.add(_lemma(words[0]))  # a verb of the text: it may end a class in "All ... who ..."
@@ -263,6 +337,10 @@ class FolioReader:
             return None
         if low[0] in ("people", "someone", "somebody", "something", "everyone", "everything", "anyone", "anything"):
             return [], " ".join(words[1:])
+        if len(low) > 2 and low[1] in ("are", "do", "have", "can", "will") and _plural_noun(words[0]) \
+                and words[0].islower() and low[0] not in self.constants:
+            cond = self.unary(low[0], "x")  # "If animals are loved by tourists, ...": any animal
+            return None if cond is None else ([cond], " ".join(words[1:]))
         if low[0] not in ("a", "an"):
             return None
         found = []
@@ -308,6 +386,8 @@ class FolioReader:
                 if None in got:
                     return None
                 conds = got  # type: ignore[assignment]
+            elif (got := self.participle(head_low, term) or self.located(head_low, term)) is not None:
+                conds = got  # type: ignore[assignment]
             else:
                 u = self.unary(head, term)
                 if u is None:
@@ -332,6 +412,13 @@ class FolioReader:
         if m := re.fullmatch(r"It is not true that (.+)", s):
             inner = self._facts(m.group(1))
             return None if inner is None else _neg(_group(inner))
+        m = re.fullmatch(r"[Ii]f and only if (.+?),? then (.+)", s) or re.fullmatch(r"[Ii]f and only if ([^,]+), (.+)", s)
+        if m:
+            return self._conditional(m.group(1), m.group(2), iff=True)
+        if m := re.fullmatch(r"(.+?),? if and only if (.+)", s):
+            # an equivalence reads the same both ways: whichever order the pronouns allow
+            return self._conditional(m.group(2), m.group(1), iff=True) or self._conditional(
+                m.group(1), m.group(2), iff=True)
         m = re.fullmatch(r"[Ii]f (.+?),? then (.+)", s) or re.fullmatch(r"[Ii]f ([^,]+), (.+)", s)
         if m:
             return self._conditional(m.group(1), m.group(2))
@@ -389,13 +476,14 @@ class FolioReader:
             return None  # "Dried Thai chilies are ...": the name goes on in lower case
         # "Employees will ...", "Plungers suck.": a class, not a name; a verb that agrees with one
         # subject ("James has ...", "Billings is ...", "Steinhauer participated ...") follows a name
-        singular_verb = nxt in {"is", "was", "has", "does"} | _IRREGULAR_PAST or bool(re.fullmatch(r"[a-z]+(?:[^s]s|ed)", nxt))
-        if k == 1 and not singular_verb and (_singular(words[0].lower()) != words[0].lower() or nxt not in _AUX):
+        singular_verb = nxt in {"is", "was", "has", "does"} | IRREGULAR_PAST or bool(re.fullmatch(r"[a-z]+(?:[^s]s|ed)", nxt))
+        if k == 1 and not singular_verb and not known \
+                and (_singular(words[0].lower()) != words[0].lower() or nxt not in _AUX):
             return None
         c = self.individual(" ".join(words[:k]))
         return None if c is None else self.verb_phrase(" ".join(words[k:]), c)
 
-    def _relation_to(self, clause: str, obj: str) -> str | None:
+    def _relation_to(self, clause: str, obj: str, tail: str = "") -> str | None:
         """"Karen will binge-watch" + x: a named subject's relation to ``obj``."""
         words = clause.split()
         run = 0
@@ -406,7 +494,7 @@ class FolioReader:
             return None
         negated = bool(re.match(_NEG_AUX + r" ", rest))
         rest = re.sub(r"^(?:" + _NEG_AUX + r"|will|would|can|does|do) ", "", rest)
-        verb = normalize_phrase(rest)
+        verb = normalize_phrase(f"{rest} {tail}")  # the tail: "... share it to Lisa"
         if not verb or len(verb.split()) > 3 or verb.split()[-1] in _OPEN:
             return None
         atom = f"{self.name(verb, 2)}({c}, {obj})"
@@ -428,9 +516,8 @@ class FolioReader:
         # (a relative clause's own copula comes first: take the last one that leaves both sides)
         cuts = [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
             r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs]
-        if not cuts and len(words) >= 2 and _singular(words[0].lower()) != words[0].lower() \
-                and re.fullmatch(r"[a-z]+", words[1]) and (len(words) == 2 or not words[1].endswith("s")):
-            cuts = [1]  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
+        if not cuts:  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
+            cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
         readings = set()
         for i in cuts:
             if words[i - 1].lower() in _AUX | _MODAL:
@@ -449,29 +536,90 @@ class FolioReader:
             return _forall(conds, _neg(pred))
         return _forall(conds, pred)
 
-    def _conditional(self, cond: str, then: str) -> str | None:
+    def _conditional(self, cond: str, then: str, iff: bool = False) -> str | None:
+        arrow = "<->" if iff else "->"
         g = self.generic(cond)
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", cond):
             conds, rest = g
             body = self.verb_phrase(rest, "x")
             tw = then.split()
+            plural = _plural_noun(cond.split()[0])
             noun = re.sub(r"^(?:a|an|the)\s+", "", " ".join(cond.split()[:3]).lower())
             for k in (3, 2, 1):  # "they ...", "he/she ...", "the person ...", "the koala ..."
                 said = " ".join(tw[:k]).lower()
-                if said in _PRONOUN or (said.startswith("the ") and noun.startswith(said[4:] + " ")):
+                bare = re.sub(r"^(?:the|a|an) ", "", said)
+                if plural and said not in ("they", "them"):
+                    continue  # "If roses are given out during X, then it is ...": "it" is not the roses
+                if said in _PRONOUN or (bare != said and noun.startswith(bare + " ")):
                     head = self.verb_phrase(" ".join(tw[k:]), "x")
                     if body is not None and head is not None:
-                        return _forall([*conds, body], head)
+                        return _forall([*conds, body], head, arrow)
             if (m := re.fullmatch(r"(.+) (?:it|them)", then)) and body is not None:
                 head = self._relation_to(m.group(1), "x")  # "..., Karen will binge-watch it."
                 if head is not None:
-                    return _forall([*conds, body], head)
+                    return _forall([*conds, body], head, arrow)
             return None
+        if (got := self._named_object(cond, then, arrow)) is not None:
+            return got
         self._repeated_subject(cond, then)
         a, b = self._fact(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."
         if a is None or b is None or "x" in re.findall(r"\b\w+\b", a + " " + b):
             return None
-        return f"{_group(a)} -> {_group(b)}"
+        return f"{_group(a)} {arrow} {_group(b)}"
+
+    def _named_object(self, cond: str, then: str, arrow: str) -> str | None:
+        """"If Karen binge-watches a Netflix show, she will download it": a named subject's
+        relation to any thing of a class, and what follows of the same thing ("it")."""
+        m = re.fullmatch(r"(.+?) (?:a|an|any) ([A-Za-z][\w -]*)", cond)
+        t = re.fullmatch(r"(\w+(?: \w+)*?) (?:it|them)(?: ((?:to|for|with|from|in|at|on|by) .+))?", then)
+        if not m or not t:
+            return None
+        subject = re.match(r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*", m.group(1))
+        if not subject:
+            return None
+        # the consequent's pronoun ("she") or the same name is the antecedent's subject
+        said = re.sub(r"^(?:he|she|they|he/she) ", subject.group(0) + " ", t.group(1))
+        if not said.startswith(subject.group(0) + " "):
+            return None
+        cls, body = self.unary(m.group(2), "x"), self._relation_to(m.group(1), "x")
+        head = self._relation_to(said, "x", t.group(2) or "")
+        if cls is None or body is None or head is None:
+            return None
+        return _forall([cls, body], head, arrow)
+
+
+def name_postulates(preds: dict[str, int]) -> list[str]:
+    """What a phrase predicate's name means when the text also uses its parts: a class named
+    by a relation then a class ("write music piece" from "Composers write music pieces") holds
+    of what stands in that relation to a thing of that class ("Beethoven wrote Symphony No. 9",
+    "Symphony No. 9 is a music piece"). One formula per such name, so that the two ways of
+    saying it chain."""
+    unary = [p for p, a in preds.items() if a == 1]
+    binary = [p for p, a in preds.items() if a == 2]
+    out = []
+    for p in unary:
+        for r in binary:
+            if p.startswith(r) and p[len(r):] in preds and preds[p[len(r):]] == 1:
+                c = p[len(r):]
+                out.append(f"forall x. {p}(x) <-> (exists y. {r}(x, y) and {c}(y))")
+    # a class named by modifiers then a class's name is a kind of that class: a soccer player
+    # is a player, an American writer a writer (not "has four sides", "city in Montana")
+    for p in unary:
+        words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
+        for k in range(1, len(words)):
+            head = "".join(words[k:])
+            if preds.get(head) == 1 and all(_modifier(w.lower()) for w in words[:k]):
+                out.append(f"forall x. {p}(x) -> {head}(x)")
+    return out
+
+
+def _modifier(word: str) -> bool:
+    """Whether a word before a class's name can only modify it: not a verb, not a preposition."""
+    from lemminflect import getAllLemmas
+
+    if word in _OPEN or word in _FUNCTION_WORDS or word.isdigit():
+        return False
+    return not {"VERB", "AUX"} & set(getAllLemmas(word))
 
 
 def _constant_name(phrase: str) -> str:
@@ -509,7 +657,7 @@ def _group(f: str) -> str:
     return f if re.fullmatch(r"(?:not )?\w+\([^()]*\)", f) or _wrapped(f) else f"({f})"
 
 
-def _forall(conds: list[str], head: str) -> str:
+def _forall(conds: list[str], head: str, arrow: str = "->") -> str:
     if not conds:
         return f"forall x. {head}"
-    return f"forall x. {' and '.join(_group(c) for c in conds)} -> {_group(head)}"
+    return f"forall x. {' and '.join(_group(c) for c in conds)} {arrow} {_group(head)}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from logic.problem import _singular
 
@@ -63,6 +64,11 @@ def entity_phrases(text: str) -> dict[str, str]:
             found.setdefault(w.lower(), w[0].upper() + w[1:])
     return found
 
+
+# past tenses that do not end in -ed: "Beethoven wrote ...", "Harry read ..."
+IRREGULAR_PAST = {"wrote", "made", "took", "gave", "won", "lost", "sold", "left", "led", "ran", "saw", "became",
+                   "began", "grew", "held", "built", "bought", "taught", "found", "got", "went", "came", "knew",
+                   "met", "read", "said", "told", "spent", "drove", "ate", "flew", "fought", "brought", "chose"}
 
 @dataclass(frozen=True)
 class Literal:
@@ -207,5 +213,20 @@ class Reader:
 
 
 def _verb(word: str) -> str:
-    """The verb's words as the relation is named by: "chases"/"chase" -> "chase"."""
-    return _singular(word)
+    """The verb's words as the relation is named by: "chases"/"chase"/"chased" -> "chase"."""
+    return past_lemma(word) if is_past(word) else _singular(word)
+
+
+def is_past(word: str) -> bool:
+    w = word.lower()
+    return w in IRREGULAR_PAST or (len(w) > 4 and w.endswith("ed") and not w.endswith("eed"))
+
+
+@lru_cache(maxsize=4096)
+def past_lemma(word: str) -> str:
+    """A past tense's base form from lemminflect's word lists ("wrote" -> "write"); the word
+    itself when they have none."""
+    from lemminflect import getLemma
+
+    got = getLemma(word.lower(), upos="VERB")
+    return got[0] if got and got[0] else word.lower()

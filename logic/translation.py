@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.folio import FolioReader
+from logic.folio import FolioReader, name_postulates
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
@@ -245,6 +245,11 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     # names a discarded try of a reading made (``FolioReader`` tries several cuts) are not declared
     named = set(re.findall(r"\b([A-Za-z_]\w*)\(", " ".join(read.values())))
     out_preds.update({p: a for p, a in used.items() if p not in out_preds and p in named})
+    # a name a re-read made a class while another sentence keeps it an individual ("a city of
+    # Pierre" beside "the city of Pierre"): those readings are left to the model
+    for c in set(out_preds) & set(out_consts):
+        read = {t: r for t, r in read.items() if not re.search(rf"\b{c}\(", r)}
+        out_preds.pop(c)
     return read, out_preds, out_consts
 
 
@@ -406,8 +411,16 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
             lines.append(f"{role}: {formula}  # {sentence}")
             if role == "premise":
                 premise_of.append(i)
+        declared = {**preds, **{p: a for p, a in used_preds.items() if p not in preds}}
+        # what compound names mean, after the sentences' premises (a contradiction's core names
+        # only those) and before the conclusion
+        said = "\n".join(lines)
+        meant = [f"premise: {f}  # what the name {f.split('(')[0].split()[-1]} says"
+                 for f in name_postulates(declared)
+                 if all(re.search(rf"\b{n}\(", said) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
+        lines[-1:-1] = meant
         # declarations: the model's, then the new names the formulas use
-        head = _decl_text({**preds, **{p: a for p, a in used_preds.items() if p not in preds}}, consts)
+        head = _decl_text(declared, consts)
         return head + "\n" + "\n".join(lines) + "\n", premise_of
 
     text, premise_of = program()

@@ -75,7 +75,7 @@ def test_a_verb_the_text_uses_elsewhere_ends_a_relative_clause() -> None:
 IN_CONTEXT = {
     # a verb that agrees with one subject follows a name, even a name ending in -s
     "Silas has lunch at the harbour.": "HaveLunchAtHarbour(Silas)",
-    "Silas wrote Opus No. 4.": "Wrote(Silas, OpusNo4)",
+    "Silas wrote Opus No. 4.": "Write(Silas, OpusNo4)",
     # a plural class word before a base-form verb, also after FOLIO's background marker
     "[BG] Sailors respect storms.": "forall x. Sailor(x) -> RespectStorm(x)",
     # "is either ... or neither ...": the copula distributes over complements and verb phrases
