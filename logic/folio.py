@@ -189,13 +189,17 @@ class FolioReader:
         for op in (" or ", " and "):
             if op in p:
                 parts = p.split(op)
-                # "kind or a CEO": each part a short complement of its own (one to three words)
-                if all(1 <= len(x.split()) <= 3 for x in parts):
+                # "kind or a CEO": each part a short complement of its own (one to four words)
+                if all(1 <= len(x.split()) <= 4 for x in parts):
                     got = [self.complement(x, term) for x in parts]
                     if None in got:
                         return None
                     return "(" + f" {op.strip()} ".join(got) + ")" if op == " or " else " and ".join(got)
                 return None
+        if (m := re.fullmatch(r"([^,]+), (\w+ .+)", p)) and is_past(m.group(2).split()[0]) \
+                and "," not in m.group(2):  # "a wrestling stable, formed in WWE": both are said of it
+            a, b = self.complement(m.group(1), term), self.complement(m.group(2), term)
+            return None if a is None or b is None else f"{a} and {b}"
         if re.search(r"\b(?:who|that|which)\b", p):  # "people who have a child", "a student who works ..."
             conds = self.noun_group(p, term)
             return None if not conds else " and ".join(conds)
@@ -253,7 +257,9 @@ class FolioReader:
             return None if inner is None else _neg(inner)
         if m := re.fullmatch(r"(?:do|does) (.+)", p):
             return self.verb_phrase(m.group(1), term)
-        if re.search(r"\b(?:or|nor|who|that|which|when|because|if|not|n't)\b|[,;:]", p) or any(
+        # an object's own relative clause with a copula ("have siblings who are the same age") is part of the phrase
+        plain = re.sub(r"^(\w+ (?:[a-z-]+ ){1,3})(?:who|that) (?:is|are) ([a-z -]+)$", r"\1 \2", p)
+        if re.search(r"\b(?:or|nor|who|that|which|when|because|if|not|n't)\b|[,;:]", plain) or any(
                 _lemma(w) in self.verbs | _AUX for w in re.findall(r"\band (\w+)", p)):
             return None  # words that join or qualify clauses: not one predicate
         words = p.split()
@@ -275,7 +281,7 @@ class FolioReader:
                         and (c := self.individual(" ".join(words[1:end]))) is not None:
                     verb = normalize_phrase(" ".join([words[0], *tail]))
                     return f"{self.name(verb, 2)}({term}, {c})"
-        got = self.unary(p, term)
+        got = self.unary(plain, term)
         if got is not None:
             self.verbs.add(_lemma(words[0]))  # a verb of the text: it may end a class in "All ... who ..."
         return got
@@ -544,16 +550,18 @@ class FolioReader:
             body = self.verb_phrase(rest, "x")
             tw = then.split()
             plural = _plural_noun(cond.split()[0])
-            noun = re.sub(r"^(?:a|an|the)\s+", "", " ".join(cond.split()[:3]).lower())
-            for k in (3, 2, 1):  # "they ...", "he/she ...", "the person ...", "the koala ..."
+            # the class's own words: "a design by Max is timeless" -> "design by max"
+            noun = re.sub(r"^(?:a|an|the)\s+", "", cond[:len(cond) - len(rest)].strip().lower())
+            for k in (4, 3, 2, 1):  # "they ...", "he/she ...", "the person ...", "the koala ...", "a design by Max"
                 said = " ".join(tw[:k]).lower()
                 bare = re.sub(r"^(?:the|a|an) ", "", said)
                 if plural and said not in ("they", "them"):
                     continue  # "If roses are given out during X, then it is ...": "it" is not the roses
-                if said in _PRONOUN or (bare != said and noun.startswith(bare + " ")):
+                if said in _PRONOUN or (bare != said and bare == noun):
+                    # the longest repeat is the subject: a shorter one ("a design" of "a design
+                    # by Max") would cut the class in two
                     head = self.verb_phrase(" ".join(tw[k:]), "x")
-                    if body is not None and head is not None:
-                        return _forall([*conds, body], head, arrow)
+                    return None if body is None or head is None else _forall([*conds, body], head, arrow)
             if (m := re.fullmatch(r"(.+) (?:it|them)", then)) and body is not None:
                 head = self._relation_to(m.group(1), "x")  # "..., Karen will binge-watch it."
                 if head is not None:
