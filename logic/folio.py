@@ -90,9 +90,9 @@ def _nominal(word: str) -> bool:
     if w in _OPEN | _FUNCTION_WORDS | _DROP | _AUX | {"be", "have"} or is_past(w) or w.endswith("ing"):
         return False
     kinds = getAllLemmas(w)
-    if kinds.get("VERB", (w,))[0] != w:
-        return False  # an inflected verb: "born", "given"
-    return not kinds or bool({"NOUN", "ADJ", "PROPN"} & set(kinds))
+    if kinds.get("VERB", (w,))[0] != w:  # an inflected verb ("born", "given"), unless a plural noun ("captains")
+        return kinds.get("NOUN", (w,))[0] != w
+    return not kinds or bool({"NOUN", "ADJ"} & set(kinds))
 
 
 def _progressive(phrase: str) -> str | None:
@@ -616,7 +616,8 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
         words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
         for k in range(1, len(words)):
             head = "".join(words[k:])
-            if preds.get(head) == 1 and all(_modifier(w.lower()) for w in words[:k]):
+            if preds.get(head) == 1 and all(_modifier(w.lower()) for w in words[:k]) \
+                    and words[k].lower() not in _FUNCTION_WORDS:  # "InBand" is a place, not a head noun
                 out.append(f"forall x. {p}(x) -> {head}(x)")
     return out
 

@@ -213,8 +213,11 @@ class Reader:
 
 
 def _verb(word: str) -> str:
-    """The verb's words as the relation is named by: "chases"/"chase"/"chased" -> "chase"."""
-    return past_lemma(word) if is_past(word) else _singular(word)
+    """The verb's words as the relation is named by: "chases"/"chase"/"chased" -> "chase",
+    "teaches" -> "teach"."""
+    if is_past(word):
+        return past_lemma(word)
+    return word[:-2] if re.search(r"(?:ch|sh|ss|x|z)es$", word) and len(word) > 4 else _singular(word)
 
 
 def is_past(word: str) -> bool:
