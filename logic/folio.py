@@ -157,6 +157,7 @@ class FolioReader:
     def individual(self, phrase: str) -> str | None:
         """A named individual: a known constant, a capitalised name, or a quoted title."""
         p = phrase.strip().strip(",").strip('"“”')
+        p = re.sub(r"^[Tt]he (?=[A-Z0-9])", "", p)  # "The Legend of Zelda", "the South Shetland Islands"
         low = _ascii(p).lower()
         if low in self.constants:
             c = self.constants[low]
@@ -257,6 +258,10 @@ class FolioReader:
             return None if inner is None else _neg(inner)
         if m := re.fullmatch(r"(?:do|does) (.+)", p):
             return self.verb_phrase(m.group(1), term)
+        # "includes Snow Island, Greenwich Island, and Deception Island": one fact per object
+        first, _, objects = p.partition(" ")
+        if re.fullmatch(r"[a-z]+", first) and first not in _AUX | _OPEN and (objs := self._names(objects)) is not None:
+            return " and ".join(f"{self.name(normalize_phrase(first), 2)}({term}, {c})" for c in objs)
         # an object's own relative clause with a copula ("have siblings who are the same age") is part of the phrase
         plain = re.sub(r"^(\w+ (?:[a-z-]+ ){1,3})(?:who|that) (?:is|are) ([a-z -]+)$", r"\1 \2", p)
         if re.search(r"\b(?:or|nor|who|that|which|when|because|if|not|n't)\b|[,;:]", plain) or any(
@@ -464,14 +469,32 @@ class FolioReader:
                 a, b = self._fact(parts[0]), self._fact(parts[1])
                 if a is not None and b is not None:
                     return f"{_group(a)} {op.strip()} {_group(b)}" if op == " or " else f"{a} and {b}"
-        return self._fact(s)
+        got = self._fact(s)
+        if got is None and (m := re.fullmatch(r"(.+?) are (.+)", s)) \
+                and not re.search(r"\b(?:same|different|each other|one another)\b", m.group(2)):
+            # "Bergen and Oslo are cities in Norway": the same said of each named one
+            names = self._names(m.group(1))
+            said = [self.complement(m.group(2), c) for c in names or []]
+            if len(said) >= 2 and None not in said:
+                return " and ".join(said)  # type: ignore[arg-type]
+        return got
+
+    def _names(self, phrase: str) -> list[str] | None:
+        """"Snow Island, Greenwich Island, and Deception Island" -> their constants; None unless
+        every item is a named individual."""
+        items = [x for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase.strip()) if x]
+        if len(items) < 2 or not all(re.match(r"(?:the )?[A-Z0-9]", x) for x in items):
+            return None
+        got = [self.individual(re.sub(r"^the ", "", x)) for x in items]
+        return None if None in got else got  # type: ignore[return-value]
 
     def _fact(self, s: str) -> str | None:
         words = s.split()
         low = _ascii(s).lower()
         known = [k for k in range(len(words) - 1, 0, -1) if " ".join(low.split()[:k]) in self.constants]
         run = 0
-        while run < len(words) - 1 and re.fullmatch(r"[A-Z0-9][\w'.-]*", words[run]):
+        while run < len(words) - 1 and (re.fullmatch(r"[A-Z0-9][\w'.-]*", words[run]) or (
+                run and words[run] == "of" and re.match(r"[A-Z0-9]", words[run + 1]))):  # "Legend of Zelda"
             run += 1
         k = max(known[0] if known else 0, run)
         if k == 0 or not re.fullmatch(r"[a-z][\w'-]*", words[k]) or re.search(r"'s$", words[k - 1]):
@@ -486,6 +509,8 @@ class FolioReader:
         if k == 1 and not singular_verb and not known \
                 and (_singular(words[0].lower()) != words[0].lower() or nxt not in _AUX):
             return None
+        if words[0] == "The" and not (singular_verb or nxt in _AUX or (words[k - 1].endswith("s") and _base_verb(nxt))):
+            return None  # "The Machine Learning algorithm ...": the name modifies a noun ("The ... Islands include")
         c = self.individual(" ".join(words[:k]))
         return None if c is None else self.verb_phrase(" ".join(words[k:]), c)
 
