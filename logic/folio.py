@@ -95,6 +95,15 @@ def _nominal(word: str) -> bool:
     return not kinds or bool({"NOUN", "ADJ"} & set(kinds))
 
 
+def _participle(word: str) -> bool:
+    """A verb's past participle ("written", "given", "located"), not a noun or a plain adjective."""
+    from lemminflect import getAllLemmas
+
+    kinds = getAllLemmas(word)
+    return kinds.get("VERB", (word,))[0] != word and kinds.get("NOUN", (word,))[0] == word \
+        and (word.endswith(("ed", "en", "wn", "ne")) or word in IRREGULAR_PAST)
+
+
 def _progressive(phrase: str) -> str | None:
     """"taking the database course" -> "take the database course": a phrase that opens with a
     verb's -ing form, said with the verb's base form; None for other phrases ("morning")."""
@@ -230,6 +239,12 @@ class FolioReader:
             cls, does = self.unary(m.group(1), term), self.verb_phrase(verb, term)
             if cls is not None and does is not None:
                 return [cls, does]
+        # a past participle the same way: "a novel written in 2003" is a novel, written in 2003
+        m = re.fullmatch(r"(?:(?:a|an) )?([a-z]+) ([a-z]+) ((\w+).*)", phrase)
+        if m and m.group(4) in _OPEN | _FUNCTION_WORDS and _participle(m.group(2)):
+            cls, done = self.unary(m.group(1), term), self.complement(f"{m.group(2)} {m.group(3)}", term)
+            if cls is not None and done is not None:
+                return [cls, done]
         return None
 
     def verb_phrase(self, phrase: str, term: str) -> str | None:
@@ -258,6 +273,11 @@ class FolioReader:
             return None if inner is None else _neg(inner)
         if m := re.fullmatch(r"(?:do|does) (.+)", p):
             return self.verb_phrase(m.group(1), term)
+        # "created a podcast called Family Secrets": the relation to the named one, and its class
+        m = re.fullmatch(r"([a-z]+) (?:a|an|the) ([a-z][a-z -]*?) (?:called|named|titled) (.+)", p)
+        if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(3))) is not None:
+            cls = self.unary(m.group(2), c)
+            return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"
         # "includes Snow Island, Greenwich Island, and Deception Island": one fact per object
         first, _, objects = p.partition(" ")
         if re.fullmatch(r"[a-z]+", first) and first not in _AUX | _OPEN and (objs := self._names(objects)) is not None:

@@ -214,6 +214,8 @@ CHAINS = {
         "Include(FaroeIslands, Streymoy) and Include(FaroeIslands, Eysturoy) and Include(FaroeIslands, Vagar)",
     "Bergen and Oslo are cities in Norway.": "City(Bergen) and InNorway(Bergen) and City(Oslo) and InNorway(Oslo)",
     "The Song of Roland sold more than a million copies.": "SellMoreThanMillionCopy(SongOfRoland)",
+    "Ada wrote a shanty called Low Tide.": "Write(Ada, LowTide) and Shanty(LowTide)",
+    "Low Water is a shanty written in 1850.": "Shanty(LowWater) and WrittenIn1850(LowWater)",
     "If people have friends who are sailors, then they like the sea.":
         "forall x. HaveFriendSailor(x) -> LikeSea(x)",
     "If a boat from Oslo is old, then a boat from Oslo is slow and heavy.":
