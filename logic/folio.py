@@ -278,6 +278,11 @@ class FolioReader:
         if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(3))) is not None:
             cls = self.unary(m.group(2), c)
             return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"
+        # "read the book Walden": the named object, and the class the words before its name say
+        m = re.fullmatch(r"([a-z]+) the ([a-z]+) ([A-Z].*)", p)
+        if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(3))) is not None:
+            cls = self.unary(m.group(2), c)
+            return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"
         # "includes Snow Island, Greenwich Island, and Deception Island": one fact per object
         first, _, objects = p.partition(" ")
         if re.fullmatch(r"[a-z]+", first) and first not in _AUX | _OPEN and (objs := self._names(objects)) is not None:
@@ -368,7 +373,7 @@ class FolioReader:
             return None
         if low[0] in ("people", "someone", "somebody", "something", "everyone", "everything", "anyone", "anything"):
             return [], " ".join(words[1:])
-        if len(low) > 2 and low[1] in ("are", "do", "have", "can", "will") and _plural_noun(words[0]) \
+        if len(low) > 2 and (low[1] in ("are", "do", "have", "can", "will") or _base_verb(low[1])) and _plural_noun(words[0]) \
                 and words[0].islower() and low[0] not in self.constants:
             cond = self.unary(low[0], "x")  # "If animals are loved by tourists, ...": any animal
             return None if cond is None else ([cond], " ".join(words[1:]))
@@ -450,9 +455,16 @@ class FolioReader:
             # an equivalence reads the same both ways: whichever order the pronouns allow
             return self._conditional(m.group(2), m.group(1), iff=True) or self._conditional(
                 m.group(1), m.group(2), iff=True)
-        m = re.fullmatch(r"[Ii]f (.+?),? then (.+)", s) or re.fullmatch(r"[Ii]f ([^,]+), (.+)", s)
+        m = re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) (.+?),? then (.+)", s) \
+            or re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) ([^,]+), (.+)", s)
         if m:
             return self._conditional(m.group(1), m.group(2))
+        # "People feel tired when they get a flu.": the condition after the consequent
+        m = re.fullmatch(r"([^,]+?),? (?:if|when|whenever) (they|he|she|it) (.+)", s)
+        first = m.group(1)[0].lower() + m.group(1)[1:] if m else ""  # "Sailors sing ..." begins the sentence
+        if m and (g := self.generic(first)) is not None:
+            subject = first[:len(first) - len(g[1])].strip()
+            return self._conditional(f"{subject} {m.group(3)}", f"{m.group(2)} {g[1]}")
         m = re.fullmatch(r"(Everyone|Everybody|Nobody|No one) ((?!who\b|that\b)[a-z].+)", s)
         if m and (body := self.verb_phrase(m.group(2), "x")) is not None:  # "No one gets flu."
             return _forall([], _neg(body) if m.group(1).lower() in ("nobody", "no one") else body)

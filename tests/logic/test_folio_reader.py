@@ -104,7 +104,7 @@ def test_shapes_read_in_context() -> None:
 def test_unsure_sentences_are_left_to_the_model() -> None:
     unsure = [
         "Monkeypox virus can occur in certain animals, including humans.",  # a list inside the phrase
-        "People feel tired when they get a flu.",  # a clause the shapes do not cover
+        "Sailors who know the tides say that storms come in spring.",  # a clause the shapes do not cover
         "There are six kinds of boats: sloops, ketches, and yawls.",
         "Emma's favorite season is summer.",  # a possessive subject
     ]
@@ -152,13 +152,13 @@ def test_a_fully_read_problem_makes_no_model_call() -> None:
 
 
 def test_a_sentence_left_to_the_model_keeps_the_model_s_declarations() -> None:
-    texts = ["All pilots are brave.", "People feel tired when they get a flu.", "Nora is brave."]
+    texts = ["All pilots are brave.", "Sailors who know the tides say that storms come in spring.", "Nora is brave."]
     assert words_declarations(texts) is None
     decl = words_declarations([texts[0], texts[2]])
     assert decl is not None and set(decl.splitlines()) == {"const Nora", "pred Pilot/1", "pred Brave/1"}
     backend = LogicBackend()
     try:
-        ctx = backend.context(_problem("All pilots are brave. People feel tired when they get a flu.",
+        ctx = backend.context(_problem("All pilots are brave. Sailors who know the tides say that storms come in spring.",
                                        "Is the following statement true, false, or uncertain? Nora is brave."))
         llm = _NoModel()
         with pytest.raises(AssertionError, match="logic.declarations"):  # asked first, as before
@@ -215,6 +215,8 @@ CHAINS = {
     "Bergen and Oslo are cities in Norway.": "City(Bergen) and InNorway(Bergen) and City(Oslo) and InNorway(Oslo)",
     "The Song of Roland sold more than a million copies.": "SellMoreThanMillionCopy(SongOfRoland)",
     "Ada wrote a shanty called Low Tide.": "Write(Ada, LowTide) and Shanty(LowTide)",
+    "Sailors sing loudly when they sail at night.": "forall x. Sailor(x) and SailAtNight(x) -> SingLoudly(x)",
+    "When a person sails a boat, that person gets wet.": "forall x. SailBoat(x) -> GetWet(x)",
     "Low Water is a shanty written in 1850.": "Shanty(LowWater) and WrittenIn1850(LowWater)",
     "If people have friends who are sailors, then they like the sea.":
         "forall x. HaveFriendSailor(x) -> LikeSea(x)",
