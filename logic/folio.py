@@ -273,15 +273,11 @@ class FolioReader:
             return None if inner is None else _neg(inner)
         if m := re.fullmatch(r"(?:do|does) (.+)", p):
             return self.verb_phrase(m.group(1), term)
-        # "created a podcast called Family Secrets": the relation to the named one, and its class
-        m = re.fullmatch(r"([a-z]+) (?:a|an|the) ([a-z][a-z -]*?) (?:called|named|titled) (.+)", p)
-        if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(3))) is not None:
-            cls = self.unary(m.group(2), c)
-            return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"
-        # "read the book Walden": the named object, and the class the words before its name say
-        m = re.fullmatch(r"([a-z]+) the ([a-z]+) ([A-Z].*)", p)
-        if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(3))) is not None:
-            cls = self.unary(m.group(2), c)
+        # "created a podcast called Family Secrets", "sails the yacht Blue Heron": the relation to
+        # the named one, and the class the words before its name say
+        m = re.fullmatch(r"([a-z]+) (?:(?:a|an|the) ([a-z][a-z -]*?) (?:called|named|titled) |the ([a-z]+) )([A-Z].*)", p)
+        if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(4))) is not None:
+            cls = self.unary(m.group(2) or m.group(3), c)
             return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"
         # "includes Snow Island, Greenwich Island, and Deception Island": one fact per object
         first, _, objects = p.partition(" ")
@@ -373,8 +369,8 @@ class FolioReader:
             return None
         if low[0] in ("people", "someone", "somebody", "something", "everyone", "everything", "anyone", "anything"):
             return [], " ".join(words[1:])
-        if len(low) > 2 and (low[1] in ("are", "do", "have", "can", "will") or _base_verb(low[1])) and _plural_noun(words[0]) \
-                and words[0].islower() and low[0] not in self.constants:
+        if len(low) > 2 and (low[1] in ("are", "do", "have", "can", "will") or _base_verb(low[1])) \
+                and _plural_noun(words[0]) and words[0].islower() and low[0] not in self.constants:
             cond = self.unary(low[0], "x")  # "If animals are loved by tourists, ...": any animal
             return None if cond is None else ([cond], " ".join(words[1:]))
         if low[0] not in ("a", "an"):
