@@ -470,6 +470,8 @@ def _serve_one(handle: Callable[[dict[str, Any]], dict[str, Any]], request: dict
                 _kill_group(pid)
                 break
         _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):  # the run is reported once what it started is gone too
+            _await_group_gone(pid)
     finally:
         os.close(pidfd)
     if parent_gone:  # nobody will delete the run's directory: its parent died before its cleanup
@@ -489,6 +491,26 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         os.kill(pid, signal.SIGKILL)
+
+
+def _await_group_gone(pgid: int, timeout_s: float = 5.0) -> None:
+    """Return once no live process of the group is left (a killed solver grandchild dies a moment
+    after the signal; on a loaded machine, after the run was reported), or after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        live = False
+        for d in os.listdir("/proc"):
+            try:
+                stat = open(f"/proc/{d}/stat", encoding="utf-8", errors="replace").read() if d.isdigit() else ""
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[-1].split()
+            if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":  # zombies hold nothing
+                live = True
+                break
+        if not live:
+            return
+        time.sleep(0.01)
 
 
 def _child(handle: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, Any], out: Any) -> None:
