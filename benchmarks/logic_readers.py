@@ -11,10 +11,9 @@ tool, so it reads only the tuning part (``logic.suites.split_part``), never the 
 from __future__ import annotations
 
 import argparse
-import re
 
 from logic.datasets import default_path, load_public
-from logic.folio import name_postulates
+from logic.folio import used_postulates
 from logic.problem import _LEAD
 from logic.suites import split_part
 from logic.translation import _decl_text, read_sentences
@@ -41,9 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         answer = "-"
         if statement in read:
             said = [f"premise: {read[s]}" for s in premises if s in read] + [f"conclusion: {read[statement]}"]
-            text = "\n".join(said)  # as ``_ours_fol`` does: a postulate whose names the program uses
-            said[-1:-1] = [f"premise: {p}" for p in name_postulates(preds)
-                           if all(re.search(rf"\b{n}\(", text) for n in re.findall(r"\b([A-Z]\w*)\(", p))]
+            said[-1:-1] = [f"premise: {p}" for p in used_postulates(preds, "\n".join(said))]  # as ``_ours_fol``
             program = _decl_text(preds, consts) + "\n" + "\n".join(said) + "\n"
             solved, _ = reasoner.solve_formal("logic", program, timeout=10)
             answer = str(solved.answer)

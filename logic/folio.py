@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from logic.phrases import IRREGULAR_PAST, camel, is_past, past_lemma
 from logic.problem import _singular
 
-__all__ = ["FolioReader", "normalize_phrase", "name_postulates"]
+__all__ = ["FolioReader", "normalize_phrase", "name_postulates", "used_postulates"]
 
 Namer = Callable[[str, int], str]
 
@@ -67,6 +68,14 @@ def _lemma(word: str) -> str:
     return _singular(w)
 
 
+@lru_cache(maxsize=8192)
+def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's lemmas of a word by part of speech ({} for a word its lists lack)."""
+    from lemminflect import getAllLemmas
+
+    return getAllLemmas(word.lower())
+
+
 def _plural_noun(word: str) -> bool:
     w = word.lower()
     return bool(re.fullmatch(r"[a-z]+s", w)) and _singular(w) != w and not w.endswith("ss")
@@ -74,22 +83,18 @@ def _plural_noun(word: str) -> bool:
 
 def _base_verb(word: str) -> bool:
     """A verb's base or past form ("love", "premiered"), as after a plural subject; not a function word."""
-    from lemminflect import getAllLemmas
-
     w = word.lower()
     if not re.fullmatch(r"[a-z]+", w) or w in _OPEN | _FUNCTION_WORDS | _DROP or w.endswith("s"):
         return False
-    return getAllLemmas(w).get("VERB", ("",))[0] == w or is_past(w)  # "Some orchestras premiered ..."
+    return _lemmas(w).get("VERB", ("",))[0] == w or is_past(w)  # "Some orchestras premiered ..."
 
 
 def _nominal(word: str) -> bool:
     """A word that can name or modify a class: a noun or an adjective, not a verb form."""
-    from lemminflect import getAllLemmas
-
     w = word.lower()
     if w in _OPEN | _FUNCTION_WORDS | _DROP | _AUX | {"be", "have"} or is_past(w) or w.endswith("ing"):
         return False
-    kinds = getAllLemmas(w)
+    kinds = _lemmas(w)
     if kinds.get("VERB", (w,))[0] != w:  # an inflected verb ("born", "given"), unless a plural noun ("captains")
         return kinds.get("NOUN", (w,))[0] != w
     return not kinds or bool({"NOUN", "ADJ"} & set(kinds))
@@ -97,9 +102,7 @@ def _nominal(word: str) -> bool:
 
 def _participle(word: str) -> bool:
     """A verb's past participle ("written", "given", "located"), not a noun or a plain adjective."""
-    from lemminflect import getAllLemmas
-
-    kinds = getAllLemmas(word)
+    kinds = _lemmas(word)
     return kinds.get("VERB", (word,))[0] != word and kinds.get("NOUN", (word,))[0] == word \
         and (word.endswith(("ed", "en", "wn", "ne")) or word in IRREGULAR_PAST)
 
@@ -110,10 +113,8 @@ def _progressive(phrase: str) -> str | None:
     first, _, rest = phrase.partition(" ")
     if not first.endswith("ing") or len(first) < 6:
         return None
-    from lemminflect import getAllLemmas
-
-    base = getAllLemmas(first.lower()).get("VERB")
-    if not base or base[0] == first.lower() or "ADJ" in getAllLemmas(first.lower()):
+    base = _lemmas(first).get("VERB")
+    if not base or base[0] == first.lower() or "ADJ" in _lemmas(first):
         return None  # no verb, or an adjective ("interesting", "boring")
     return f"{base[0]} {rest}".strip()
 
@@ -675,13 +676,17 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
     return out
 
 
+def used_postulates(preds: dict[str, int], program: str) -> list[str]:
+    """The ``name_postulates`` whose every name ``program`` uses (the others cannot link anything)."""
+    return [f for f in name_postulates(preds)
+            if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
+
+
 def _modifier(word: str) -> bool:
     """Whether a word before a class's name can only modify it: not a verb, not a preposition."""
-    from lemminflect import getAllLemmas
-
     if word in _OPEN or word in _FUNCTION_WORDS or word.isdigit():
         return False
-    return not {"VERB", "AUX"} & set(getAllLemmas(word))
+    return not {"VERB", "AUX"} & set(_lemmas(word))
 
 
 def _constant_name(phrase: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.folio import FolioReader, name_postulates
+from logic.folio import FolioReader, used_postulates
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
@@ -414,11 +414,8 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
         declared = {**preds, **{p: a for p, a in used_preds.items() if p not in preds}}
         # what compound names mean, after the sentences' premises (a contradiction's core names
         # only those) and before the conclusion
-        said = "\n".join(lines)
-        meant = [f"premise: {f}  # what the name {f.split('(')[0].split()[-1]} says"
-                 for f in name_postulates(declared)
-                 if all(re.search(rf"\b{n}\(", said) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
-        lines[-1:-1] = meant
+        lines[-1:-1] = [f"premise: {f}  # what the name {f.split('(')[0].split()[-1]} says"
+                        for f in used_postulates(declared, "\n".join(lines))]
         # declarations: the model's, then the new names the formulas use
         head = _decl_text(declared, consts)
         return head + "\n" + "\n".join(lines) + "\n", premise_of

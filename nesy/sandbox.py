@@ -498,10 +498,15 @@ def _await_group_gone(pgid: int, timeout_s: float = 5.0) -> None:
     after the signal; on a loaded machine, after the run was reported), or after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return  # no member at all, zombies included: the usual case
         live = False
         for d in os.listdir("/proc"):
             try:
-                stat = open(f"/proc/{d}/stat", encoding="utf-8", errors="replace").read() if d.isdigit() else ""
+                with open(f"/proc/{d}/stat", encoding="utf-8", errors="replace") as f:
+                    stat = f.read() if d.isdigit() else ""
             except OSError:
                 continue
             fields = stat.rsplit(")", 1)[-1].split()
