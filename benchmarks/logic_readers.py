@@ -37,10 +37,12 @@ def main(argv: list[str] | None = None) -> None:
         sentences += len(premises) + 1
         read_n += sum(t in read for t in [*premises, statement])
         whole += all(t in read for t in [*premises, statement])
-        answer = "-"
+        answer, presumed = "-", []
         if statement in read:
-            said = [f"premise: {read[s]}" for s in premises if s in read] + [f"conclusion: {read[statement]}"]
-            said[-1:-1] = [f"premise: {p}" for p in used_postulates(preds, "\n".join(said))]  # as ``_ours_fol``
+            said = [f"premise: {read[s]}  # {s}" for s in premises if s in read] \
+                + [f"conclusion: {read[statement]}  # {statement}"]
+            presumed = used_postulates(preds, "\n".join(said))
+            said[-1:-1] = [f"premise: {p}" for p, _ in presumed]  # as ``_ours_fol``
             program = _decl_text(preds, consts) + "\n" + "\n".join(said) + "\n"
             solved, _ = reasoner.solve_formal("logic", program, timeout=10)
             answer = str(solved.answer)
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"== {it.id} gold {it.label} readers {answer}")
             for t in [*premises, statement]:
                 print(f"  {'OK ' + read[t] + '   <- ' if t in read else '-- '}{t}")
+            for f, why in presumed if statement in read else []:
+                print(f"  ++ {f}   <- {why}")
     print(f"{args.set} tuning part: {len(items)} items, {right} right ({right / len(items):.2f}), "
           f"{definite} definite answers; sentences read {read_n} of {sentences}; items read whole {whole}")
 

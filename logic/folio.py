@@ -24,7 +24,7 @@ from functools import lru_cache
 from logic.phrases import IRREGULAR_PAST, camel, is_past, past_lemma
 from logic.problem import _singular
 
-__all__ = ["FolioReader", "normalize_phrase", "name_postulates", "used_postulates"]
+__all__ = ["FolioReader", "normalize_phrase", "name_postulates", "topic_postulates", "used_postulates"]
 
 Namer = Callable[[str, int], str]
 
@@ -676,10 +676,50 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
     return out
 
 
-def used_postulates(preds: dict[str, int], program: str) -> list[str]:
-    """The ``name_postulates`` whose every name ``program`` uses (the others cannot link anything)."""
-    return [f for f in name_postulates(preds)
-            if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
+def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]]:
+    """What a program presumes beyond its sentences, each with why: the ``name_postulates``
+    whose every name ``program`` uses (the others cannot link anything), then the
+    ``topic_postulates``."""
+    named = [(f, f"what the name {f.split('(')[0].split()[-1]} says") for f in name_postulates(preds)
+             if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
+    return named + [(f, "what the text is about") for f in topic_postulates(program)]
+
+
+_GUARDED = re.compile(r"^(?:premise: )?forall x\. ([A-Z]\w*)\(x\) and (.*?)(?:->|<->)")
+
+
+def topic_postulates(program: str) -> list[str]:
+    """Who a text's rules are about, where the text takes it for granted. A text whose rules
+    are all said of one class ("If an animal barks, ...", "If an animal jumps, ...") and that
+    tells of a named one what those rules ask ("KiKi neither jumps nor has legs") speaks of a
+    thing of that class, though it never says "KiKi is an animal". One ``Class(name)`` per
+    such name, only where the text says nothing of the name's class, and only for a class
+    named by a noun that guards two rules or more and no other class does. ``program`` is a
+    program's text with each formula's sentence after it (``formula  # sentence``)."""
+    said = [ln.split("  #")[0] for ln in program.splitlines() if ln.startswith("premise:")]
+    guards: dict[str, set[str]] = {}
+    for ln in said:
+        m = _GUARDED.match(ln)
+        if m:
+            guards.setdefault(m.group(1), set()).update(re.findall(r"\b([A-Z]\w*)\(x\)", m.group(2)))
+    topic = [g for g in guards if sum(bool(_GUARDED.match(ln)) and _GUARDED.match(ln).group(1) == g
+                                      for ln in said) >= 2]
+    # the class is a noun the sentences (the comments after the formulas) give with an article
+    # or a quantifier ("an animal", "all restaurants"), not a property ("something is smart")
+    if len(topic) != 1:
+        return []
+    sentences = " ".join(ln.partition("  # ")[2] for ln in program.splitlines()).lower()
+    words = " ".join(re.findall(r"[A-Z][a-z]*|[0-9]+", topic[0])).lower()
+    if not re.search(rf"\b(?:a|an|the|every|all|each|any|no) {words}s?\b", sentences) \
+            or re.search(rf"\b(?:is|are|was|were|be|not|and|or) {words}\b", sentences):  # "is smart"
+        return []
+    cls, asked = topic[0], guards[topic[0]]
+    facts = [ln for ln in said if not re.search(r"\b(?:forall|exists)\b", ln)]
+    named = {c for ln in facts for p, c in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", ln) if p in asked}
+    # a name the text gives any class of its own ("KiKi is a dog") is left as the text says it
+    classed = {c for ln in facts for p, c in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", ln)
+               if p in guards or re.search(rf"forall x\. {p}\(x\) ->", program)}
+    return [f"{cls}({c})" for c in sorted(named - classed) if not re.search(rf"\b{cls}\({c}\)", program)]
 
 
 def _modifier(word: str) -> bool:

@@ -412,10 +412,9 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
             if role == "premise":
                 premise_of.append(i)
         declared = {**preds, **{p: a for p, a in used_preds.items() if p not in preds}}
-        # what compound names mean, after the sentences' premises (a contradiction's core names
-        # only those) and before the conclusion
-        lines[-1:-1] = [f"premise: {f}  # what the name {f.split('(')[0].split()[-1]} says"
-                        for f in used_postulates(declared, "\n".join(lines))]
+        # what compound names mean and whom the rules are about, after the sentences' premises
+        # (a contradiction's core names only those) and before the conclusion
+        lines[-1:-1] = [f"premise: {f}  # {why}" for f, why in used_postulates(declared, "\n".join(lines))]
         # declarations: the model's, then the new names the formulas use
         head = _decl_text(declared, consts)
         return head + "\n" + "\n".join(lines) + "\n", premise_of

@@ -274,3 +274,38 @@ def test_compound_names_chain_through_the_solver(conclusion: str, answer: str) -
         assert s.status == Status.SOLVED and s.answer == answer, f.text
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize("conclusion, answer", [("Rex does not bark.", "True"), ("Rex barks.", "False")])
+def test_a_named_one_is_of_the_class_the_rules_are_about(conclusion: str, answer: str) -> None:
+    """Rules all said of animals, and what the text tells of Rex is what they ask: Rex is an
+    animal, though no sentence says so (FOLIO's writers take it as given)."""
+    backend = LogicBackend()
+    try:
+        ctx = backend.context(_problem("If an animal swims, then it is wet. If an animal is wet, then it does "
+                                       "not bark. Rex swims.",
+                                       f"Is the following statement true, false, or uncertain? {conclusion}"))
+        llm = _NoModel()
+        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
+        assert llm.calls == 0 and "premise: Animal(Rex)" in f.text, f.text
+        s = backend.solve(f, ctx, timeout=10)
+        assert s.status == Status.SOLVED and s.answer == answer, f.text
+    finally:
+        backend.close()
+
+
+def test_a_property_or_a_stated_class_is_not_presumed() -> None:
+    from logic.folio import topic_postulates
+
+    rules = ("premise: forall x. Animal(x) and Swim(x) -> Wet(x)  # If an animal swims, then it is wet.\n"
+             "premise: forall x. Animal(x) and Wet(x) -> not Bark(x)  # If an animal is wet, then it does not bark.\n")
+    assert topic_postulates(rules + "premise: Swim(Rex)  # Rex swims.\n") == ["Animal(Rex)"]
+    # the text names Rex's class, or says whether Rex is an animal
+    assert topic_postulates(rules + "premise: Swim(Rex) and Fish(Rex)  # Rex swims.\n"
+                            "premise: forall x. Fish(x) -> not Bark(x)  # Fish do not bark.\n") == []
+    assert topic_postulates(rules + "premise: Swim(Rex)  # Rex swims.\nconclusion: Animal(Rex)  # Rex is an animal.\n") == []
+    # "something is smart": a property shared by rules, not a class the text is about
+    props = ("premise: forall x. Smart(x) and Young(x) -> Big(x)  # All smart, young things are big.\n"
+             "premise: forall x. Smart(x) and Red(x) -> Kind(x)  # If something is smart and red then it is kind.\n"
+             "premise: Young(Bob)  # Bob is young.\n")
+    assert topic_postulates(props) == []
