@@ -48,6 +48,7 @@ _OPEN = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "f
          "her", "its", "who", "that", "which", "not", "is", "are", "be"}
 _FUNCTION_WORDS = {"in", "of", "at", "on", "by", "with", "for", "to", "from", "among", "than", "about", "into", "over",
                    "under", "not", "no", "all", "some", "most", "many", "more", "less", "very"}
+_KIND_VERBS = {"is", "was", "has", "does", "doesn't", "isn't", "wasn't", "can", "cannot"}
 _HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b", re.I)
 _QUANT_START = re.compile(r"^(?:all|every|each|no|some|if|either|neither|both|there|it|a|an|the|any|most|many|"
                           r"everyone|everything|someone|something|people|nobody|none)\b", re.I)
@@ -161,6 +162,7 @@ class FolioReader:
         self.used_constants = used_constants
         self.name = name
         self.verbs: set[str] = set()  # base forms of the verbs the read phrases begin with
+        self.kinds: set[str] = set()  # phrases ``_kind`` made constants ("machine translation")
 
     # -- terms -----------------------------------------------------------------------------
 
@@ -477,6 +479,13 @@ class FolioReader:
             return self._quantified({"nobody": "no", "no one": "no", "someone": "some",
                                      "something": "some"}.get(m.group(1).lower(), "all"),
                                     "people who " + m.group(2))
+        m = re.fullmatch(r"(.+?) can be (?:categorized|classified|divided|grouped) (?:as|into) (either .+)", s)
+        if m and _plural_noun(m.group(1).split()[-1]):  # "Tasks can be categorized as either A or B."
+            return self._quantified("all", f"{m.group(1)[0].lower()}{m.group(1)[1:]} are {m.group(2)}")
+        m = re.fullmatch(r"[Tt]he ([a-z]+(?: [a-z]+)?) of (.+?) (is|are|was) (not )?((?:a|an) [a-z].*|[a-z]+)", s)
+        if m and (c := self.individual(m.group(2))) is not None \
+                and (got := self.unary(f"{m.group(1)} {m.group(5)}", c)) is not None:
+            return _neg(got) if m.group(4) else got  # "The output of X is a text sequence."
         m = re.fullmatch(r"[Tt]he ([a-z][\w' -]+?) (is|was) ([A-Z][\w' .-]*)", s)
         if m and (c := self.individual(m.group(3))) is not None:  # "The winner of X was Steinhauer."
             return self.complement("the " + m.group(1), c)
@@ -529,7 +538,10 @@ class FolioReader:
         if k == 0 or not re.fullmatch(r"[a-z][\w'-]*", words[k]) or re.search(r"'s$", words[k - 1]):
             return None  # no name, no verb after it, or a possessive ("Emma's favorite season")
         nxt = words[k].lower()
-        if k + 1 < len(words) and words[k + 1].lower() in _AUX - {"either", "neither", "both", "not"} \
+        if k == 1 and (kind := self._kind(words)) is not None:
+            k = kind  # "Machine translation is ...": a kind named without an article is one thing
+            nxt = words[k].lower()
+        elif k + 1 < len(words) and words[k + 1].lower() in _AUX - {"either", "neither", "both", "not"} \
                 and nxt not in _AUX:
             return None  # "Dried Thai chilies are ...": the name goes on in lower case
         # "Employees will ...", "Plungers suck.": a class, not a name; a verb that agrees with one
@@ -542,6 +554,24 @@ class FolioReader:
             return None  # "The Machine Learning algorithm ...": the name modifies a noun ("The ... Islands include")
         c = self.individual(" ".join(words[:k]))
         return None if c is None else self.verb_phrase(" ".join(words[k:]), c)
+
+    def _kind(self, words: list[str]) -> int | None:
+        """"Machine translation is ...", "Unsupervised learning doesn't ...": a singular noun
+        phrase with no article before a verb that agrees with one subject names one thing (a
+        kind, a field, a disease), as a name would. How many words it has; None otherwise."""
+        j = next((i for i, w in enumerate(words[1:4], 1) if w.lower() in _KIND_VERBS), 0)
+        if not j or not re.fullmatch(r"[A-Z][a-z-]+", words[0]) or _QUANT_START.match(words[0]) \
+                or words[0].lower() in _DROP:  # "His dad ..."
+            return None
+        phrase = [w.lower() for w in words[:j]]
+        last = phrase[-1]
+        if any(not re.fullmatch(r"[a-z][a-z-]*", w) or w in _OPEN | _FUNCTION_WORDS | _DROP | _AUX
+               for w in phrase[1:]) or _lemmas(last).get("NOUN", (last,))[0] != last:
+            return None  # a function word, or a plural ("Dried chilies are ...")
+        name = _ascii(" ".join(phrase))
+        self.constants.setdefault(name, _constant_name(name))
+        self.kinds.add(name)
+        return j
 
     def _relation_to(self, clause: str, obj: str, tail: str = "") -> str | None:
         """"Karen will binge-watch" + x: a named subject's relation to ``obj``."""
@@ -598,6 +628,14 @@ class FolioReader:
 
     def _conditional(self, cond: str, then: str, iff: bool = False) -> str | None:
         arrow = "<->" if iff else "->"
+        m = re.fullmatch(r"the ([a-z]+(?: [a-z]+)?) of (?:a|an) (.+?) (?:is|are) (not )?(.+)", cond)
+        t = re.fullmatch(r"(?:it|they) (.+)", then)
+        if m and t:  # "If the output of a task is a text sequence, then it is ...": said of the task
+            cls, part = self.unary(m.group(2), "x"), self.unary(f"{m.group(1)} {m.group(4)}", "x")
+            head = self.verb_phrase(t.group(1), "x")
+            if cls is None or part is None or head is None:
+                return None
+            return _forall([cls, _neg(part) if m.group(3) else part], head, arrow)
         g = self.generic(cond)
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", cond):
             conds, rest = g

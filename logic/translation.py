@@ -226,8 +226,12 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         phrase = next((p for p, n in reader.constants.items() if n == c), None)
         if phrase is None:
             continue
-        the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b")
-        again = {t: folio.read(the.sub(f"{_article(phrase)} {phrase}", t, count=1)) for t in texts if the.search(t)}
+        # so is "Bile duct cancer is a severe cancer" beside "... is a bile duct cancer"
+        kind = rf"|^(?i:{re.escape(phrase)})\b" if phrase in folio.kinds else ""
+        the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b{kind}")
+        a = _article(phrase)
+        again = {t: folio.read(the.sub(lambda m: f"{a if m.group(0)[:3].lower() == 'the' else a.capitalize()} {phrase}",
+                                       t, count=1)) for t in texts if the.search(t)}
         kept = {t: r for t, r in read.items() if t not in again} | {t: r for t, r in again.items() if r is not None}
         if not any(re.search(rf"\b{c}\b(?!\()", r) for r in kept.values()):  # no individual left
             read = kept

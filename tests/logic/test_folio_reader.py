@@ -225,6 +225,29 @@ CHAINS = {
 }
 
 
+# a kind named with no article is one thing; a part "of" a thing is said of the thing
+KINDS = {
+    "Sentiment analysis is a text classification task.": "TextClassificationTask(SentimentAnalysis)",
+    "Sentiment analysis doesn't need parallel text.": "not NeedParallelText(SentimentAnalysis)",
+    "The input of sentiment analysis is a short review.": "InputShortReview(SentimentAnalysis)",
+    "Text classification tasks can be categorized as either binary task or multiclass task.":
+        "forall x. TextClassificationTask(x) -> (BinaryTask(x) xor MulticlassTask(x))",
+    "If the input of a text classification task is a short review, then it is a binary task.":
+        "forall x. TextClassificationTask(x) and InputShortReview(x) -> BinaryTask(x)",
+}
+
+
+def test_kinds_and_their_parts_read_into_their_formulas() -> None:
+    read = _read(list(KINDS))
+    for sentence, want in KINDS.items():
+        assert read.get(sentence) == want, sentence
+    # a kind the text also uses as a class is a class: "Lung disease is ..." says it of any
+    read = _read(["Lung disease is a severe illness.", "Asthma is a lung disease."])
+    assert read["Lung disease is a severe illness."] == "forall x. LungDisease(x) -> SevereIllness(x)"
+    # a possessive is no kind, and a plural is a class
+    assert _read(["His dad is out of work.", "Dried chilies are spicy."]).get("His dad is out of work.") is None
+
+
 def test_shapes_that_chain_read_into_their_formulas() -> None:
     read = _read(list(CHAINS))
     for sentence, want in CHAINS.items():
