@@ -185,7 +185,9 @@ class FolioReader:
     # -- phrases ---------------------------------------------------------------------------
 
     def unary(self, phrase: str, term: str) -> str | None:
-        words = re.sub(r"(?<=.) (?:person|people|thing|one)$", "", normalize_phrase(phrase))  # "a grumpy person"
+        words = normalize_phrase(phrase)
+        if not set(words.split()) & _FUNCTION_WORDS:  # "a grumpy person" (not "the lives of real people")
+            words = re.sub(r"(?<=.) (?:person|people|thing|one)$", "", words)
         if not words or words.split()[-1] in _OPEN or words in _PERSON | _THING or words[0].isdigit():
             return None
         return f"{self.name(words, 1)}({term})"
@@ -415,13 +417,13 @@ class FolioReader:
             conds: list[str] = []
         else:
             words = head_low.split()
-            if words[-1] in ("people", "person", "things", "thing", "ones", "one") and len(words) > 1:
+            if (got := self.participle(head_low, term) or self.located(head_low, term)) is not None:
+                conds = got  # type: ignore[assignment]  # "shows portraying the lives of real people"
+            elif words[-1] in ("people", "person", "things", "thing", "ones", "one") and len(words) > 1:
                 # "evil people": each adjective one class (as "All smart, kind things" in Reader)
                 got = [self.unary(w, term) for w in words[:-1]]
                 if None in got:
                     return None
-                conds = got  # type: ignore[assignment]
-            elif (got := self.participle(head_low, term) or self.located(head_low, term)) is not None:
                 conds = got  # type: ignore[assignment]
             else:
                 u = self.unary(head, term)
@@ -467,7 +469,10 @@ class FolioReader:
         m = re.fullmatch(r"(Everyone|Everybody|Nobody|No one) ((?!who\b|that\b)[a-z].+)", s)
         if m and (body := self.verb_phrase(m.group(2), "x")) is not None:  # "No one gets flu."
             return _forall([], _neg(body) if m.group(1).lower() in ("nobody", "no one") else body)
-        m = re.fullmatch(r"(All|Every|Each|No|Some)(?: of)? (.+)", s)
+        m = re.fullmatch(r"(Everything|Everyone|Anything|Anyone) ((?:in|on|at|from) .+)", s)
+        if m and (got := self._placed(m.group(2))) is not None:  # "Everything on the Bachelor portrays ..."
+            return got
+        m = re.fullmatch(r"(All|Every|Each|Any|No|Some)(?: of)? (.+)", s)
         if m:
             return self._quantified(m.group(1).lower(), m.group(2))
         # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
@@ -497,6 +502,19 @@ class FolioReader:
                 return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
             return _forall(conds, body)
         return self._facts(s)
+
+    def _placed(self, rest: str) -> str | None:
+        """"on the Bachelor portrays the lives of real people": where it is, then what it does;
+        the place ends at the verb (one cut only: two readings leave it to the model)."""
+        words = rest.split()
+        got = set()
+        for i in range(2, len(words)):
+            if words[i - 1].lower() not in _OPEN and (words[i] in ("is", "are", "does", "do", "can", "will", "has") or (
+                    re.fullmatch(r"[a-z]+[^s]s", words[i]) and "VERB" in _lemmas(words[i]))):
+                where, does = self.verb_phrase("is " + " ".join(words[:i]), "x"), self.verb_phrase(" ".join(words[i:]), "x")
+                if where is not None and does is not None:
+                    got.add(_forall([where], does))
+        return got.pop() if len(got) == 1 else None
 
     def _facts(self, s: str) -> str | None:
         """One fact, or two about different individuals joined by "and"/"or" ("Rose is a human
@@ -608,6 +626,8 @@ class FolioReader:
             r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs]
         if not cuts:  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
             cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
+        if not cuts:  # "All players at Roland Garros lost to ...": a past tense after the class
+            cuts = [i for i in range(1, len(words)) if is_past(words[i].lower())]
         readings = set()
         for i in cuts:
             if words[i - 1].lower() in _AUX | _MODAL:

@@ -237,6 +237,24 @@ KINDS = {
 }
 
 
+# a class with a place, and what it did; anything at a place; "any" as "all"
+PLACES = {
+    "All junior sailors at Kiel Week 2021 lost to Ada Berg.":
+        "forall x. JuniorSailor(x) and AtKielWeek2021(x) -> LoseTo(x, AdaBerg)",
+    "Everything on the Night Show portrays the lives of old sailors.":
+        "forall x. OnNightShow(x) -> PortrayLiveOfOldSailor(x)",
+    "All films portraying the lives of old sailors are sea films.":
+        "forall x. Film(x) and PortrayLiveOfOldSailor(x) -> SeaFilm(x)",
+    "Any harbour in Bergen is not in Oslo.": "forall x. Harbour(x) and InBergen(x) -> not InOslo(x)",
+}
+
+
+def test_places_and_participles_read_into_their_formulas() -> None:
+    read = _read(list(PLACES))
+    for sentence, want in PLACES.items():
+        assert read.get(sentence) == want, sentence
+
+
 def test_kinds_and_their_parts_read_into_their_formulas() -> None:
     read = _read(list(KINDS))
     for sentence, want in KINDS.items():
