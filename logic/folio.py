@@ -487,10 +487,13 @@ class FolioReader:
         m = re.fullmatch(r"(.+?) can be (?:categorized|classified|divided|grouped) (?:as|into) (either .+)", s)
         if m and _plural_noun(m.group(1).split()[-1]):  # "Tasks can be categorized as either A or B."
             return self._quantified("all", f"{m.group(1)[0].lower()}{m.group(1)[1:]} are {m.group(2)}")
-        m = re.fullmatch(r"[Tt]he ([a-z]+(?: [a-z]+)?) of (.+?) (is|are|was) (not )?((?:a|an) [a-z].*|[a-z]+)", s)
-        if m and (c := self.individual(m.group(2))) is not None \
-                and (got := self.unary(f"{m.group(1)} {m.group(5)}", c)) is not None:
-            return _neg(got) if m.group(4) else got  # "The output of X is a text sequence."
+        # "The output of X is a text sequence.", "Emma's favorite season is summer.": said of X
+        said = r" (?:is|are|was) (?P<neg>not )?(?P<what>(?:a|an) [a-z].*|[a-z]+)"
+        m = re.fullmatch(r"[Tt]he (?P<part>[a-z]+(?: [a-z]+)?) of (?P<whose>.+?)" + said, s) \
+            or re.fullmatch(r"(?P<whose>[A-Z][\w ]*?)'s (?P<part>[a-z]+(?: [a-z]+)?)" + said, s)
+        if m and (c := self.individual(m["whose"])) is not None \
+                and (got := self.unary(f"{m['part']} {m['what']}", c)) is not None:
+            return _neg(got) if m["neg"] else got
         m = re.fullmatch(r"[Tt]he ([a-z][\w' -]+?) (is|was) ([A-Z][\w' .-]*)", s)
         if m and (c := self.individual(m.group(3))) is not None:  # "The winner of X was Steinhauer."
             return self.complement("the " + m.group(1), c)
@@ -674,6 +677,9 @@ class FolioReader:
                     # by Max") would cut the class in two
                     head = self.verb_phrase(" ".join(tw[k:]), "x")
                     return None if body is None or head is None else _forall([*conds, body], head, arrow)
+            m = re.fullmatch(r"(?:its|their|his|her) ([a-z]+(?: [a-z]+)?) (?:is|are) (not )?([a-z]+)", then)
+            if m and body is not None and (part := self.unary(f"{m.group(1)} {m.group(3)}", "x")) is not None:
+                return _forall([*conds, body], _neg(part) if m.group(2) else part, arrow)  # "its survival rate is low"
             if (m := re.fullmatch(r"(.+) (?:it|them)", then)) and body is not None:
                 head = self._relation_to(m.group(1), "x")  # "..., Karen will binge-watch it."
                 if head is not None:

@@ -234,6 +234,9 @@ KINDS = {
         "forall x. TextClassificationTask(x) -> (BinaryTask(x) xor MulticlassTask(x))",
     "If the input of a text classification task is a short review, then it is a binary task.":
         "forall x. TextClassificationTask(x) and InputShortReview(x) -> BinaryTask(x)",
+    "Ada's favorite season is autumn.": "FavoriteSeasonAutumn(Ada)",
+    "Bob's favorite season is not autumn.": "not FavoriteSeasonAutumn(Bob)",
+    "If something is a rare disease, then its cure rate is low.": "forall x. RareDisease(x) -> CureRateLow(x)",
 }
 
 
