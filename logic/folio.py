@@ -728,6 +728,14 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             if p.startswith(r) and p[len(r):] in preds and preds[p[len(r):]] == 1:
                 c = p[len(r):]
                 out.append(f"forall x. {p}(x) <-> (exists y. {r}(x, y) and {c}(y))")
+    # what is done somewhere or at some time is done: "moved to New Haven in 1716" says "moved
+    # to New Haven" (a phrase's "of" is left alone: "the city of Missoula" is one name)
+    for p in unary:
+        for q in unary:
+            rest = p[len(q):]
+            if q != p and p.startswith(q) and re.match(r"(?:In|On|At|During|From|Since|After|Before)(?:[A-Z0-9]|$)",
+                                                       rest) and len(rest) > 2:
+                out.append(f"forall x. {p}(x) -> {q}(x)")
     # a class named by modifiers then a class's name is a kind of that class: a soccer player
     # is a player, an American writer a writer (not "has four sides", "city in Montana")
     for p in unary:

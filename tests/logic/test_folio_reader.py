@@ -297,6 +297,10 @@ def test_a_compound_name_means_its_parts() -> None:
     got = name_postulates(preds)
     assert "forall x. WriteSong(x) <-> (exists y. Write(x, y) and Song(y))" in got
     assert "forall x. FolkSinger(x) -> Singer(x)" in got
+    # what is done at a place or a time is done; "of" joins one name
+    got = name_postulates({"SailToOsloIn1990": 1, "SailToOslo": 1, "HomeToCityOfBergen": 1, "HomeToCity": 1})
+    assert got == ["forall x. SailToOsloIn1990(x) -> SailToOslo(x)"]
+    got = name_postulates(preds)
     # a class's head is never a verb phrase's object or a place: "write song" is not a song
     assert not any(p.startswith(("forall x. WriteSong(x) -> Song", "forall x. SingerInBand(x)")) for p in got)
 
