@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from logic.datasets import default_path, load_public
-from logic.folio import used_postulates
+from logic.postulates import used_postulates
 from logic.problem import _LEAD
 from logic.suites import split_part
 from logic.translation import _decl_text, read_sentences

@@ -24,7 +24,7 @@ from functools import lru_cache
 from logic.phrases import IRREGULAR_PAST, camel, is_past, past_lemma
 from logic.problem import _singular
 
-__all__ = ["FolioReader", "normalize_phrase", "name_postulates", "topic_postulates", "used_postulates"]
+__all__ = ["FolioReader", "normalize_phrase"]
 
 Namer = Callable[[str, int], str]
 
@@ -712,93 +712,6 @@ class FolioReader:
         if cls is None or body is None or head is None:
             return None
         return _forall([cls, body], head, arrow)
-
-
-def name_postulates(preds: dict[str, int]) -> list[str]:
-    """What a phrase predicate's name means when the text also uses its parts: a class named
-    by a relation then a class ("write music piece" from "Composers write music pieces") holds
-    of what stands in that relation to a thing of that class ("Beethoven wrote Symphony No. 9",
-    "Symphony No. 9 is a music piece"). One formula per such name, so that the two ways of
-    saying it chain."""
-    unary = [p for p, a in preds.items() if a == 1]
-    binary = [p for p, a in preds.items() if a == 2]
-    out = []
-    for p in unary:
-        for r in binary:
-            if p.startswith(r) and p[len(r):] in preds and preds[p[len(r):]] == 1:
-                c = p[len(r):]
-                out.append(f"forall x. {p}(x) <-> (exists y. {r}(x, y) and {c}(y))")
-    # what is done somewhere or at some time is done: "moved to New Haven in 1716" says "moved
-    # to New Haven" (a phrase's "of" is left alone: "the city of Missoula" is one name)
-    for p in unary:
-        for q in unary:
-            rest = p[len(q):]
-            if q != p and p.startswith(q) and re.match(r"(?:In|On|At|During|From|Since|After|Before)(?:[A-Z0-9]|$)",
-                                                       rest) and len(rest) > 2:
-                out.append(f"forall x. {p}(x) -> {q}(x)")
-    # a class named by modifiers then a class's name is a kind of that class: a soccer player
-    # is a player, an American writer a writer (not "has four sides", "city in Montana")
-    for p in unary:
-        words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
-        for k in range(1, len(words)):
-            head = "".join(words[k:])
-            if preds.get(head) == 1 and all(_modifier(w.lower()) for w in words[:k]) \
-                    and words[k].lower() not in _FUNCTION_WORDS:  # "InBand" is a place, not a head noun
-                out.append(f"forall x. {p}(x) -> {head}(x)")
-    return out
-
-
-def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]]:
-    """What a program presumes beyond its sentences, each with why: the ``name_postulates``
-    whose every name ``program`` uses (the others cannot link anything), then the
-    ``topic_postulates``."""
-    named = [(f, f"what the name {f.split('(')[0].split()[-1]} says") for f in name_postulates(preds)
-             if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
-    return named + [(f, "what the text is about") for f in topic_postulates(program)]
-
-
-_GUARDED = re.compile(r"^(?:premise: )?forall x\. ([A-Z]\w*)\(x\) and (.*?)(?:->|<->)")
-
-
-def topic_postulates(program: str) -> list[str]:
-    """Who a text's rules are about, where the text takes it for granted. A text whose rules
-    are all said of one class ("If an animal barks, ...", "If an animal jumps, ...") and that
-    tells of a named one what those rules ask ("KiKi neither jumps nor has legs") speaks of a
-    thing of that class, though it never says "KiKi is an animal". One ``Class(name)`` per
-    such name, only where the text says nothing of the name's class, and only for a class
-    named by a noun that guards two rules or more and no other class does. ``program`` is a
-    program's text with each formula's sentence after it (``formula  # sentence``)."""
-    said = [ln.split("  #")[0] for ln in program.splitlines() if ln.startswith("premise:")]
-    guards: dict[str, set[str]] = {}
-    for ln in said:
-        m = _GUARDED.match(ln)
-        if m:
-            guards.setdefault(m.group(1), set()).update(re.findall(r"\b([A-Z]\w*)\(x\)", m.group(2)))
-    topic = [g for g in guards if sum(bool(_GUARDED.match(ln)) and _GUARDED.match(ln).group(1) == g
-                                      for ln in said) >= 2]
-    # the class is a noun the sentences (the comments after the formulas) give with an article
-    # or a quantifier ("an animal", "all restaurants"), not a property ("something is smart")
-    if len(topic) != 1:
-        return []
-    sentences = " ".join(ln.partition("  # ")[2] for ln in program.splitlines()).lower()
-    words = " ".join(re.findall(r"[A-Z][a-z]*|[0-9]+", topic[0])).lower()
-    if not re.search(rf"\b(?:a|an|the|every|all|each|any|no) {words}s?\b", sentences) \
-            or re.search(rf"\b(?:is|are|was|were|be|not|and|or) {words}\b", sentences):  # "is smart"
-        return []
-    cls, asked = topic[0], guards[topic[0]]
-    facts = [ln for ln in said if not re.search(r"\b(?:forall|exists)\b", ln)]
-    named = {c for ln in facts for p, c in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", ln) if p in asked}
-    # a name the text gives any class of its own ("KiKi is a dog") is left as the text says it
-    classed = {c for ln in facts for p, c in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", ln)
-               if p in guards or re.search(rf"forall x\. {p}\(x\) ->", program)}
-    return [f"{cls}({c})" for c in sorted(named - classed) if not re.search(rf"\b{cls}\({c}\)", program)]
-
-
-def _modifier(word: str) -> bool:
-    """Whether a word before a class's name can only modify it: not a verb, not a preposition."""
-    if word in _OPEN or word in _FUNCTION_WORDS or word.isdigit():
-        return False
-    return not {"VERB", "AUX"} & set(_lemmas(word))
 
 
 def _constant_name(phrase: str) -> str:

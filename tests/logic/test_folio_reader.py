@@ -291,7 +291,7 @@ def test_past_tenses_and_progressives_name_the_verb_they_inflect() -> None:
 
 
 def test_a_compound_name_means_its_parts() -> None:
-    from logic.folio import name_postulates
+    from logic.postulates import name_postulates
 
     preds = {"WriteSong": 1, "Write": 2, "Song": 1, "FolkSinger": 1, "Singer": 1, "SingerInBand": 1, "InBand": 1}
     got = name_postulates(preds)
@@ -344,7 +344,7 @@ def test_a_named_one_is_of_the_class_the_rules_are_about(conclusion: str, answer
 
 
 def test_a_property_or_a_stated_class_is_not_presumed() -> None:
-    from logic.folio import topic_postulates
+    from logic.postulates import topic_postulates
 
     rules = ("premise: forall x. Animal(x) and Swim(x) -> Wet(x)  # If an animal swims, then it is wet.\n"
              "premise: forall x. Animal(x) and Wet(x) -> not Bark(x)  # If an animal is wet, then it does not bark.\n")
