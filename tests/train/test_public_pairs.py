@@ -47,6 +47,16 @@ def test_pairs_come_only_from_tune_items(shared_data: Path, recorded: Recorded) 
         assert c["items"] == c["kept"] + c["no gold"] + dropped, name
 
 
+def test_the_new_text_reporting_part_shares_no_text_with_the_tuning_part(shared_data: Path) -> None:
+    for name in PUBLIC_TUNE:
+        items = load_public(shared_data / "logic" / name / "dev.json")
+        tune, report, new = (split_part(name, items, p) for p in ("tune", "report", "report-new"))
+        assert {it.id for it in new} <= {it.id for it in report}
+        assert not {it.context for it in new} & {it.context for it in tune}, name
+        # what it leaves out is exactly the reporting items whose text a tuning item has
+        assert len(report) - len(new) == sum(it.context in {t.context for t in tune} for it in report), name
+
+
 def test_each_step_is_recorded_and_its_target_is_what_the_step_accepts(recorded: Recorded) -> None:
     from logic.csp import parse_csp
     from logic.fol import parse_formula
