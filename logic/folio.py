@@ -48,6 +48,7 @@ _OPEN = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "f
          "her", "its", "who", "that", "which", "not", "is", "are", "be"}
 _FUNCTION_WORDS = {"in", "of", "at", "on", "by", "with", "for", "to", "from", "among", "than", "about", "into", "over",
                    "under", "not", "no", "all", "some", "most", "many", "more", "less", "very"}
+_NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _KIND_VERBS = {"is", "was", "has", "does", "doesn't", "isn't", "wasn't", "can", "cannot"}
 _HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b", re.I)
 _QUANT_START = re.compile(r"^(?:all|every|each|no|some|if|either|neither|both|there|it|a|an|the|any|most|many|"
@@ -204,8 +205,9 @@ class FolioReader:
         for op in (" or ", " and "):
             if op in p:
                 parts = p.split(op)
-                # "kind or a CEO": each part a short complement of its own (one to four words)
-                if all(1 <= len(x.split()) <= 4 for x in parts):
+                # "kind or a CEO": each part a short complement of its own (up to four words, or
+                # five between "or"s: "not a Merriam's wild turkey or a Rio Grande wild turkey")
+                if all(1 <= len(x.split()) <= (5 if op == " or " else 4) for x in parts):
                     got = [self.complement(x, term) for x in parts]
                     if None in got:
                         return None
@@ -442,8 +444,13 @@ class FolioReader:
     def read(self, sentence: str) -> str | None:
         s = re.sub(r"^\[BG\]\s*", "", sentence.strip()).rstrip(".!").strip()
         s = re.sub(r"\s+", " ", s.replace("’", "'"))
+        # "is also not a A, or a B": the adverb says nothing, the commas before "or" nothing either
+        s = re.sub(r"\b(is|are|was|were|does|do) also\b", r"\1", re.sub(r", or\b", " or", s))
         # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
         s = re.sub(r"[\"“]((?:[A-Z0-9][\w'.:-]*)(?: (?:[A-Z0-9][\w'.:-]*|of|the|a|an|and|in|on))*)[\"”]", r"\1", s)
+        m = re.fullmatch(r"There are (\w+) (?:types|kinds|sorts) of ([a-z][\w' -]*): ([^:;?\"]+)", s)
+        if m:  # "There are six types of wild turkeys: Eastern wild turkey, ..., and Ocellated wild turkey."
+            return self._types(m.group(1), m.group(2), m.group(3))
         if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
             return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
         if m := re.fullmatch(r"It is not true that (.+)", s):
@@ -505,6 +512,19 @@ class FolioReader:
                 return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
             return _forall(conds, body)
         return self._facts(s)
+
+    def _types(self, count: str, kind: str, listed: str) -> str | None:
+        """Each thing of ``kind`` is of one of the listed types, where the list names as many
+        as the sentence counts ("six types ...: " and six names; fewer would leave some out).
+        That each type is a kind of it the name postulates say, where a type's name ends with
+        the kind's."""
+        types = [t.strip() for t in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed) if t.strip()]
+        n = _NUMBERS.index(count.lower()) if count.lower() in _NUMBERS else int(count) if count.isdigit() else -1
+        got = [self.unary(t, "x") for t in types]
+        whole = self.unary(kind, "x")
+        if n != len(types) or len(got) < 2 or None in got or whole is None:
+            return None
+        return _forall([whole], "(" + " or ".join(got) + ")")  # type: ignore[arg-type]
 
     def _placed(self, rest: str) -> str | None:
         """"on the Bachelor portrays the lives of real people": where it is, then what it does;

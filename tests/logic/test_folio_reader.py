@@ -358,3 +358,21 @@ def test_a_property_or_a_stated_class_is_not_presumed() -> None:
              "premise: forall x. Smart(x) and Red(x) -> Kind(x)  # If something is smart and red then it is kind.\n"
              "premise: Young(Bob)  # Bob is young.\n")
     assert topic_postulates(props) == []
+
+
+@pytest.mark.parametrize("conclusion, answer", [("Ada is a Dutch yawl.", "True"), ("Ada is a sloop.", "False")])
+def test_kinds_listed_after_a_colon_cover_their_class(conclusion: str, answer: str) -> None:
+    """"There are three kinds of boats: A, B, and C" says each boat is one of them; with "not
+    an A, or a B" the third follows, through Z3, with no model call."""
+    backend = LogicBackend()
+    try:
+        ctx = backend.context(_problem("There are three kinds of sailing boats: sloop, ketch, and Dutch yawl. "
+                                       "Ada is a sailing boat. Ada is also not a sloop, or a ketch.",
+                                       f"Is the following statement true, false, or uncertain? {conclusion}"))
+        llm = _NoModel()
+        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
+        assert llm.calls == 0 and "forall x. SailingBoat(x) -> (Sloop(x) or Ketch(x) or DutchYawl(x))" in f.text, f.text
+        s = backend.solve(f, ctx, timeout=10)
+        assert s.status == Status.SOLVED and s.answer == answer, f.text
+    finally:
+        backend.close()
