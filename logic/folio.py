@@ -451,6 +451,10 @@ class FolioReader:
         m = re.fullmatch(r"There are (\w+) (?:types|kinds|sorts) of ([a-z][\w' -]*): ([^:;?\"]+)", s)
         if m:  # "There are six types of wild turkeys: Eastern wild turkey, ..., and Ocellated wild turkey."
             return self._types(m.group(1), m.group(2), m.group(3))
+        m = re.fullmatch(r"(?:A|The) list of ([a-z][\w' -]*?)(?: includes?)?: ([^:;?\"]+)", s)
+        if m and (names := self._names(m.group(2))) is not None:  # "A list of colleges at Yale: A, B, and C."
+            said = [self.complement(m.group(1), c) for c in names]
+            return None if None in said else " and ".join(said)  # type: ignore[arg-type]
         if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
             return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
         if m := re.fullmatch(r"It is not true that (.+)", s):
