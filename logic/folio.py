@@ -287,9 +287,14 @@ class FolioReader:
             cls = self.unary(m.group(2) or m.group(3), c)
             return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"
         # "includes Snow Island, Greenwich Island, and Deception Island": one fact per object
+        # ("includes the cities of Butte, Helena, and Missoula": each one is a city too)
         first, _, objects = p.partition(" ")
-        if re.fullmatch(r"[a-z]+", first) and first not in _AUX | _OPEN and (objs := self._names(objects)) is not None:
-            return " and ".join(f"{self.name(normalize_phrase(first), 2)}({term}, {c})" for c in objs)
+        kind = re.fullmatch(r"the ([a-z]+(?: [a-z]+)?) of (.+)", objects)
+        if re.fullmatch(r"[a-z]+", first) and first not in _AUX | _OPEN \
+                and (objs := self._names(kind.group(2) if kind else objects)) is not None:
+            said = [f"{self.name(normalize_phrase(first), 2)}({term}, {c})" for c in objs]
+            classes = [self.unary(kind.group(1), c) for c in objs] if kind else []
+            return None if None in classes else " and ".join(said + classes)  # type: ignore[arg-type]
         # an object's own relative clause with a copula ("have siblings who are the same age") is part of the phrase
         plain = re.sub(r"^(\w+ (?:[a-z-]+ ){1,3})(?:who|that) (?:is|are) ([a-z -]+)$", r"\1 \2", p)
         if re.search(r"\b(?:or|nor|who|that|which|when|because|if|not|n't)\b|[,;:]", plain) or any(

@@ -249,6 +249,8 @@ PLACES = {
     "All films portraying the lives of old sailors are sea films.":
         "forall x. Film(x) and PortrayLiveOfOldSailor(x) -> SeaFilm(x)",
     "Any harbour in Bergen is not in Oslo.": "forall x. Harbour(x) and InBergen(x) -> not InOslo(x)",
+    "Norway includes the towns of Alta, Vik, and Bodo.": "Include(Norway, Alta) and Include(Norway, Vik) and "
+                                                         "Include(Norway, Bodo) and Town(Alta) and Town(Vik) and Town(Bodo)",
     "A list of harbours in Norway: Molde Harbour and Vik Harbour.":
         "Harbour(MoldeHarbour) and InNorway(MoldeHarbour) and Harbour(VikHarbour) and InNorway(VikHarbour)",
 }
