@@ -151,6 +151,20 @@ def test_a_fully_read_problem_makes_no_model_call() -> None:
         backend.close()
 
 
+def _read_and_solve(text: str, conclusion: str, formula: str, answer: str) -> None:
+    """Read ``text`` and the conclusion with no model call (the program holding ``formula``), then solve."""
+    backend = LogicBackend()
+    try:
+        ctx = backend.context(_problem(text, f"Is the following statement true, false, or uncertain? {conclusion}"))
+        llm = _NoModel()
+        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
+        assert llm.calls == 0 and formula in f.text, f.text
+        s = backend.solve(f, ctx, timeout=10)
+        assert s.status == Status.SOLVED and s.answer == answer, f.text
+    finally:
+        backend.close()
+
+
 def test_a_sentence_left_to_the_model_keeps_the_model_s_declarations() -> None:
     texts = ["All pilots are brave.", "Sailors who know the tides say that storms come in spring.", "Nora is brave."]
     assert words_declarations(texts) is None
@@ -315,36 +329,16 @@ def test_a_compound_name_means_its_parts() -> None:
 def test_compound_names_chain_through_the_solver(conclusion: str, answer: str) -> None:
     """"Ada wrote Lullaby" and "Lullaby is a song" say that Ada writes songs: the program holds
     what the name WriteSong means, so the solver links the two ways of saying it."""
-    backend = LogicBackend()
-    try:
-        ctx = backend.context(_problem("Ada is a singer. Ada wrote Lullaby. Lullaby is a song. "
-                                       "All singers who write songs are famous.",
-                                       f"Is the following statement true, false, or uncertain? {conclusion}"))
-        llm = _NoModel()
-        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
-        assert llm.calls == 0 and "exists y. Write(x, y) and Song(y)" in f.text, f.text
-        s = backend.solve(f, ctx, timeout=10)
-        assert s.status == Status.SOLVED and s.answer == answer, f.text
-    finally:
-        backend.close()
+    _read_and_solve("Ada is a singer. Ada wrote Lullaby. Lullaby is a song. All singers who write songs are famous.",
+                    conclusion, "exists y. Write(x, y) and Song(y)", answer)
 
 
 @pytest.mark.parametrize("conclusion, answer", [("Rex does not bark.", "True"), ("Rex barks.", "False")])
 def test_a_named_one_is_of_the_class_the_rules_are_about(conclusion: str, answer: str) -> None:
     """Rules all said of animals, and what the text tells of Rex is what they ask: Rex is an
     animal, though no sentence says so (FOLIO's writers take it as given)."""
-    backend = LogicBackend()
-    try:
-        ctx = backend.context(_problem("If an animal swims, then it is wet. If an animal is wet, then it does "
-                                       "not bark. Rex swims.",
-                                       f"Is the following statement true, false, or uncertain? {conclusion}"))
-        llm = _NoModel()
-        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
-        assert llm.calls == 0 and "premise: Animal(Rex)" in f.text, f.text
-        s = backend.solve(f, ctx, timeout=10)
-        assert s.status == Status.SOLVED and s.answer == answer, f.text
-    finally:
-        backend.close()
+    _read_and_solve("If an animal swims, then it is wet. If an animal is wet, then it does not bark. Rex swims.",
+                    conclusion, "premise: Animal(Rex)", answer)
 
 
 def test_a_property_or_a_stated_class_is_not_presumed() -> None:
@@ -368,15 +362,6 @@ def test_a_property_or_a_stated_class_is_not_presumed() -> None:
 def test_kinds_listed_after_a_colon_cover_their_class(conclusion: str, answer: str) -> None:
     """"There are three kinds of boats: A, B, and C" says each boat is one of them; with "not
     an A, or a B" the third follows, through Z3, with no model call."""
-    backend = LogicBackend()
-    try:
-        ctx = backend.context(_problem("There are three kinds of sailing boats: sloop, ketch, and Dutch yawl. "
-                                       "Ada is a sailing boat. Ada is also not a sloop, or a ketch.",
-                                       f"Is the following statement true, false, or uncertain? {conclusion}"))
-        llm = _NoModel()
-        f = asyncio.run(backend.translate(ctx, llm, TranslateOptions(mode="ours"), Trace()))
-        assert llm.calls == 0 and "forall x. SailingBoat(x) -> (Sloop(x) or Ketch(x) or DutchYawl(x))" in f.text, f.text
-        s = backend.solve(f, ctx, timeout=10)
-        assert s.status == Status.SOLVED and s.answer == answer, f.text
-    finally:
-        backend.close()
+    _read_and_solve("There are three kinds of sailing boats: sloop, ketch, and Dutch yawl. Ada is a sailing boat. "
+                    "Ada is also not a sloop, or a ketch.",
+                    conclusion, "forall x. SailingBoat(x) -> (Sloop(x) or Ketch(x) or DutchYawl(x))", answer)
