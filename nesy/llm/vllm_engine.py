@@ -40,6 +40,11 @@ class VLLMEngine(BaseLLM):
     def name(self) -> str:  # type: ignore[override]
         return f"vllm-engine:{self.model}"
 
+    def _live(self) -> Any:
+        if self._engine is None:
+            raise LLMError(f"vllm engine for {self.model} is closed")
+        return self._engine
+
     def _params(self, req: LLMRequest) -> Any:
         from vllm.sampling_params import SamplingParams, StructuredOutputsParams
 
@@ -67,9 +72,9 @@ class VLLMEngine(BaseLLM):
         with self._lock:
             try:
                 if req.messages is not None:
-                    outs = self._engine.chat([m.model_dump() for m in req.messages], params, use_tqdm=False)
+                    outs = self._live().chat([m.model_dump() for m in req.messages], params, use_tqdm=False)
                 else:
-                    outs = self._engine.generate([req.prompt], params, use_tqdm=False)
+                    outs = self._live().generate([req.prompt], params, use_tqdm=False)
             except Exception as e:  # vllm raises many kinds; translate at the edge
                 raise LLMError(f"vllm engine failed: {e}") from e
         out = outs[0]
@@ -87,14 +92,14 @@ class VLLMEngine(BaseLLM):
         from vllm.inputs import TokensPrompt
         from vllm.sampling_params import SamplingParams
 
-        tok = self._engine.get_tokenizer()
+        tok = self._live().get_tokenizer()
         text = tok.apply_chat_template([m.model_dump() for m in messages], add_generation_prompt=True, tokenize=False)
         prompt = tok.encode(text, add_special_tokens=False)
         cands = [tok.encode(c, add_special_tokens=False) for c in candidates]
         params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0)
         with self._lock:
             try:
-                outs = self._engine.generate(
+                outs = self._live().generate(
                     [TokensPrompt(prompt_token_ids=prompt + c) for c in cands], params, use_tqdm=False
                 )
             except Exception as e:  # vllm raises many kinds; translate at the edge
@@ -107,8 +112,22 @@ class VLLMEngine(BaseLLM):
         return scores
 
     async def score(self, messages: tuple[Message, ...], candidates: Sequence[str]) -> list[CandidateScore]:
+        self._live()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self.score_sync, tuple(messages), list(candidates))
 
     async def generate(self, request: LLMRequest) -> Completion:
+        self._live()  # a closed engine says so, before its executor refuses the call
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.generate_sync, request)
+
+    async def aclose(self) -> None:
+        """Stop the engine core and its workers now, not at interpreter exit.
+
+        Left to the interpreter's teardown, vLLM's engine-core process and our worker thread
+        are torn down in no fixed order, and the process can abort ("terminate called without
+        an active exception") after every answer was already given.
+        """
+        self._executor.shutdown(wait=True)
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.llm_engine.engine_core.shutdown()

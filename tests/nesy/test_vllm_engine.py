@@ -29,3 +29,4 @@ def test_vllm_engine_in_process_with_a_grammar() -> None:
     assert out.returncode == 0, out.stdout[-1000:] + out.stderr[-3000:]
     assert "RESULT '(on " in out.stdout, out.stdout[-2000:]
     assert "SCORES [('Paris'" in out.stdout, out.stdout[-2000:]  # likelihood ranking, in-process
+    assert "CLOSED vllm engine for" in out.stdout, out.stdout[-2000:]  # aclose stops it; later calls say so

@@ -1,6 +1,7 @@
 """Run inside the vLLM venv by test_vllm_engine.py: VLLMEngine with a grammar, in-process."""
 
 import asyncio, re, sys
+from nesy.errors import LLMError
 from nesy.llm.base import Message
 from nesy.llm.vllm_engine import VLLMEngine
 
@@ -17,4 +18,11 @@ async def main(eng):
 
 if __name__ == "__main__":
     eng = VLLMEngine(sys.argv[1], enforce_eager=True, max_model_len=2048, dtype="bfloat16")
-    asyncio.run(main(eng))
+    try:
+        asyncio.run(main(eng))
+    finally:
+        asyncio.run(eng.aclose())
+    try:
+        asyncio.run(eng.chat([{"role": "user", "content": "Hello"}], max_tokens=2))
+    except LLMError as e:
+        print("CLOSED", e, flush=True)
