@@ -102,6 +102,11 @@ def _nominal(word: str) -> bool:
     return not kinds or bool({"NOUN", "ADJ"} & set(kinds))
 
 
+def _bare_verb(word: str) -> bool:
+    """A verb in its base form ("tidy", "enjoy"), as after a plural subject."""
+    return _lemmas(word).get("VERB", ())[:1] == (word.lower(),)
+
+
 def _participle(word: str) -> bool:
     """A verb's past participle ("written", "given", "located"), not a noun or a plain adjective."""
     kinds = _lemmas(word)
@@ -121,9 +126,28 @@ def _progressive(phrase: str) -> str | None:
     return f"{base[0]} {rest}".strip()
 
 
+def _having(word: str) -> str | None:
+    """What an adjective made of a modifier and a noun + "-ed" says: "four-sided" -> "have four
+    side", "blue-eyed" -> "have blue eye"; so "four-sided things" chain with "have four sides".
+    None where the second part is no noun ("well-behaved") or the first no number or adjective
+    ("hand-made", "state-owned")."""
+    m = re.fullmatch(r"([a-z]+)-([a-z]+)ed", word.lower())
+    if m is None:
+        return None
+    first, stem = m.groups()
+    if first not in _NUMBERS and "ADJ" not in _lemmas(first):
+        return None
+    for noun in (stem + "e", stem, stem[:-1] if re.search(r"([b-df-hj-np-tv-z])\1$", stem) else ""):
+        if noun and "NOUN" in _lemmas(noun):
+            return f"have {first} {noun}"
+    return None
+
+
 def normalize_phrase(phrase: str) -> str:
     """The words a phrase's predicate is named by: "schedules meetings with their customers" ->
-    "schedule meeting with customer"."""
+    "schedule meeting with customer"; a lone "four-sided" -> "have four side"."""
+    if (having := _having(phrase.strip())) is not None:
+        return having
     words = re.findall(r"[a-z0-9]+", _ascii(phrase).lower().replace("'s", "").replace("’s", ""))
     return " ".join(_lemma(w) for w in words if w not in _DROP)
 
@@ -367,6 +391,9 @@ class FolioReader:
                 continue
             if len(at) == 1 and a.endswith("s") and b.endswith("s") and not b.endswith("ss"):
                 return [left, right]
+            if len(at) == 1 and a not in _AUX and _bare_verb(a) and _bare_verb(b) \
+                    and ("NOUN" not in _lemmas(b) or _lemma(b) in self.verbs):
+                return [left, right]  # after a plural: "tidy their rooms and enjoy the process of cleaning"
         return None
 
     # -- subjects ----------------------------------------------------------------------------

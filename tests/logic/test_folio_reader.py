@@ -223,6 +223,16 @@ CHAINS = {
     "If boats are built by hand, then they are heavy.": "forall x. Boat(x) and BuildByHand(x) -> Heavy(x)",
     "All of Ada's favorite boats float well.": "forall x. AdaFavoriteBoat(x) -> FloatWell(x)",
     "Sea Gull is a fishing boat, built in Bergen.": "FishingBoat(SeaGull) and BuildInBergen(SeaGull)",
+    # a modifier and a noun + "-ed" says what it has; not where the second part is a verb
+    "All rafts have four sides.": "forall x. Raft(x) -> HaveFourSide(x)",
+    "All four-sided things float.": "forall x. HaveFourSide(x) -> Float(x)",
+    "Ada is blue-eyed.": "HaveBlueEye(Ada)",
+    "Ada is well-behaved.": "WellBehave(Ada)",
+    # two verb phrases after a plural, each its own predicate; "not" covers both
+    "If people sail at night, then they trust the stars and enjoy the silence of the sea.":
+        "forall x. SailAtNight(x) -> (TrustStar(x) and EnjoySilenceOfSea(x))",
+    "If people fear the sea, then they do not trust the stars and enjoy the silence of the sea.":
+        "forall x. FearSea(x) -> (not (TrustStar(x) and EnjoySilenceOfSea(x)))",
     "Every rose given out at the fair is red.": "forall x. RoseGivenOutAtFair(x) -> Red(x)",
     "The Faroe Islands include Streymoy, Eysturoy, and Vagar.":
         "Include(FaroeIslands, Streymoy) and Include(FaroeIslands, Eysturoy) and Include(FaroeIslands, Vagar)",
