@@ -447,7 +447,7 @@ class FolioReader:
             conds = [self.unary(m.group(1), term), self.unary("have " + m.group(2), term)]  # "restaurants with a rating ..."
             if None in conds:
                 return None
-        elif head_low in _PERSON | _THING or head_low in ("people", "things", "ones"):
+        elif re.sub(r"^an? ", "", head_low) in _PERSON | _THING or head_low in ("people", "things", "ones"):
             conds: list[str] = []
         else:
             words = head_low.split()
@@ -518,6 +518,12 @@ class FolioReader:
         m = re.fullmatch(r"(All|Every|Each|Any|No|Some)(?: of)? (.+)", s)
         if m:
             return self._quantified(m.group(1).lower(), m.group(2))
+        # a class with a relative clause says what holds of each of it: "Sailors who fish at night
+        # are brave", "A sailor who fishes at night is brave" (in the present; "A man who lived in
+        # Paris wrote it" tells of one man)
+        m = re.fullmatch(r"(People|[A-Z][a-z]+s|(?:A|An) [a-z][\w-]*(?: [a-z][\w-]*){0,2}) (?:who|that) .+", s)
+        if m and (m.group(1) == "People" or _plural_noun(m.group(1)) or not any(is_past(w.lower()) for w in s.split())):
+            return self._quantified("all", re.sub(r"^(?:A|An) ", "", s[0].lower() + s[1:]))
         # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:

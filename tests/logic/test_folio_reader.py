@@ -107,6 +107,7 @@ def test_unsure_sentences_are_left_to_the_model() -> None:
         "Sailors who know the tides say that storms come in spring.",  # a clause the shapes do not cover
         "There are six kinds of boats: sloops, ketches, and yawls.",
         "Mia's favorite season is not the same as Emma's.",  # a possessive compared with another
+        "A sailor who lived in Bergen wrote the song.",  # one sailor, in the past: not a rule
     ]
     assert _read(unsure) == {}
 
@@ -228,6 +229,10 @@ CHAINS = {
     "All four-sided things float.": "forall x. HaveFourSide(x) -> Float(x)",
     "Ada is blue-eyed.": "HaveBlueEye(Ada)",
     "Ada is well-behaved.": "WellBehave(Ada)",
+    # a class with a relative clause, with or without "All"; "a person who" is anyone who
+    "Ada is a person who mends nets.": "MendNet(Ada)",
+    "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
+    "People who mend nets are patient.": "forall x. MendNet(x) -> Patient(x)",
     # two verb phrases after a plural, each its own predicate; "not" covers both
     "If people sail at night, then they trust the stars and enjoy the silence of the sea.":
         "forall x. SailAtNight(x) -> (TrustStar(x) and EnjoySilenceOfSea(x))",
