@@ -251,6 +251,8 @@ class FolioReader:
         # "a student working in the lab": the class, and what it does
         if (conds := self.participle(p, term) or self.located(p, term)) is not None:
             return " and ".join(conds)
+        if re.fullmatch(r"[a-z]+", p) and is_past(p) and "ADJ" in _lemmas(p):
+            return f"{self.name(p, 1)}({term})"  # "is tired" names Tired, as every reader names it
         return self.unary(p, term)
 
     def located(self, phrase: str, term: str) -> list[str] | None:
@@ -515,6 +517,11 @@ class FolioReader:
         m = re.fullmatch(r"(Everything|Everyone|Anything|Anyone) ((?:in|on|at|from) .+)", s)
         if m and (got := self._placed(m.group(2))) is not None:  # "Everything on the Bachelor portrays ..."
             return got
+        s = re.sub(r"^None of the ", "No ", s)  # "None of the sailors are lazy"
+        s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
+        if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
+            conds = self.noun_group(m.group(1))
+            return "exists x. " + " and ".join(conds) if conds else None
         m = re.fullmatch(r"(All|Every|Each|Any|No|Some)(?: of)? (.+)", s)
         if m:
             return self._quantified(m.group(1).lower(), m.group(2))
@@ -591,7 +598,12 @@ class FolioReader:
                 if a is not None and b is not None:
                     return f"{_group(a)} {op.strip()} {_group(b)}" if op == " or " else f"{a} and {b}"
         got = self._fact(s)
-        if got is None and (m := re.fullmatch(r"(.+?) are (.+)", s)) \
+        if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), (?:a|an) ([a-z][\w -]*?), ((?:is|was|has|does|can) .+)", s)) \
+                and (c := self.individual(m.group(1))) is not None:
+            # "Nora, a sailor, is brave": the apposition is said of her too
+            a, b = self.complement(m.group(2), c), self.verb_phrase(m.group(3), c)
+            return None if a is None or b is None else f"{a} and {b}"
+        if got is None and (m := re.fullmatch(r"(.+?) are (?:both |all )?(.+)", s)) \
                 and not re.search(r"\b(?:same|different|each other|one another)\b", m.group(2)):
             # "Bergen and Oslo are cities in Norway": the same said of each named one
             names = self._names(m.group(1))

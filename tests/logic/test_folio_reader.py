@@ -229,6 +229,13 @@ CHAINS = {
     "All four-sided things float.": "forall x. HaveFourSide(x) -> Float(x)",
     "Ada is blue-eyed.": "HaveBlueEye(Ada)",
     "Ada is well-behaved.": "WellBehave(Ada)",
+    # common shapes: "None of the", "are both", "There is a ... who", "but not both", an apposition
+    "None of the pilots are lazy.": "forall x. Pilot(x) -> not Lazy(x)",
+    "Nora and Ada are both pilots.": "Pilot(Nora) and Pilot(Ada)",
+    "There is a pilot who is lazy.": "exists x. Pilot(x) and Lazy(x)",
+    "Nora either sings or swims, but not both.": "(Sing(Nora) xor Swim(Nora))",
+    "Nora, a pilot, is tired.": "Pilot(Nora) and Tired(Nora)",  # "tired" is Tired as every reader names it
+    "If Ada is lazy, then Nora is tired.": "Lazy(Ada) -> Tired(Nora)",
     # a class with a relative clause, with or without "All"; "a person who" is anyone who
     "Ada is a person who mends nets.": "MendNet(Ada)",
     "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
