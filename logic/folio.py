@@ -24,7 +24,7 @@ from functools import lru_cache
 from logic.phrases import IRREGULAR_PAST, camel, is_past, past_lemma
 from logic.problem import _singular
 
-__all__ = ["FolioReader", "normalize_phrase"]
+__all__ = ["FolioReader", "normalize_phrase", "singular"]
 
 Namer = Callable[[str, int], str]
 
@@ -59,7 +59,16 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _lemma(word: str) -> str:
+def singular(phrase: str) -> str:
+    """A phrase with its last word singular, unless the word lists say the word already is
+    ("major tennis", "the news"): "tennis" is no plural of "tenni"."""
+    last = phrase.rsplit(" ", 1)[-1]
+    return phrase if last.endswith("s") and last in _lemmas(last).get("NOUN", ()) else _singular(phrase)
+
+
+def _lemma(word: str, verb_first: bool = False) -> str:
+    """A word's base form; a phrase's first word is read as a verb where it can be one ("lives in
+    Paris": live), a later one as a noun ("the lives of sailors": life)."""
     w = word.lower()
     if w in _IRREGULAR:
         return _IRREGULAR[w]
@@ -67,6 +76,9 @@ def _lemma(word: str) -> str:
         return past_lemma(w)  # "Beethoven wrote ..." and "Composers write ...": one verb
     if re.search(r"(?:ch|sh|ss|x|z)es$", w) and len(w) > 4:
         return w[:-2]  # "teaches" -> "teach", "boxes" -> "box"
+    if w.endswith("s") and (known := _lemmas(w)):  # "tennis", "news", "lives" -> "life": as the word lists say
+        order = ("VERB", "NOUN") if verb_first else ("NOUN", "VERB")
+        return (known.get(order[0]) or known.get(order[1]) or (_singular(w),))[0]
     return _singular(w)
 
 
@@ -148,8 +160,10 @@ def normalize_phrase(phrase: str) -> str:
     "schedule meeting with customer"; a lone "four-sided" -> "have four side"."""
     if (having := _having(phrase.strip())) is not None:
         return having
-    words = re.findall(r"[a-z0-9]+", _ascii(phrase).lower().replace("'s", "").replace("’s", ""))
-    return " ".join(_lemma(w) for w in words if w not in _DROP)
+    words = re.findall(r"[A-Za-z0-9]+", _ascii(phrase).replace("'s", "").replace("’s", "").replace("'S", ""))
+    # a capitalised word after the first is a name's: "Paris", "Roland Garros" keep their letters
+    words = [w for w in words if w.lower() not in _DROP]
+    return " ".join(w.lower() if i and w[0].isupper() else _lemma(w, verb_first=not i) for i, w in enumerate(words))
 
 
 # "neither A nor B", "either A or B" (exclusive, as FOLIO means it), "both A and B"

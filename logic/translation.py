@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.folio import FolioReader
+from logic.folio import FolioReader, singular
 from logic.postulates import used_postulates
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
@@ -199,8 +199,8 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         w = words.lower()
         if arity == 1:
             w = _IRREGULAR_PLURAL.get(w, w)
-            hit = by_lower.get(w) or by_lower.get(_singular(w))
-            n = hit or camel(_singular(w))
+            hit = by_lower.get(w) or by_lower.get(singular(w))
+            n = hit or camel(singular(w))
         else:
             n = camel(words)
             n = by_lower.get(n.lower(), n)

@@ -236,6 +236,11 @@ CHAINS = {
     "Nora either sings or swims, but not both.": "(Sing(Nora) xor Swim(Nora))",
     "Nora, a pilot, is tired.": "Pilot(Nora) and Tired(Nora)",  # "tired" is Tired as every reader names it
     "If Ada is lazy, then Nora is tired.": "Lazy(Ada) -> Tired(Nora)",
+    # a name keeps its letters, a word the lists know keeps its final s; a first word is a verb
+    "Nora sailed to Paris in 2010.": "SailToParisIn2010(Nora)",
+    "Nora plays major tennis.": "PlayMajorTennis(Nora)",
+    "Ada lives in a small house.": "LiveInSmallHouse(Ada)",
+    "Nora writes about the lives of pilots.": "WriteAboutLifeOfPilot(Nora)",
     # a class with a relative clause, with or without "All"; "a person who" is anyone who
     "Ada is a person who mends nets.": "MendNet(Ada)",
     "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
@@ -281,9 +286,9 @@ PLACES = {
     "All junior sailors at Kiel Week 2021 lost to Ada Berg.":
         "forall x. JuniorSailor(x) and AtKielWeek2021(x) -> LoseTo(x, AdaBerg)",
     "Everything on the Night Show portrays the lives of old sailors.":
-        "forall x. OnNightShow(x) -> PortrayLiveOfOldSailor(x)",
+        "forall x. OnNightShow(x) -> PortrayLifeOfOldSailor(x)",
     "All films portraying the lives of old sailors are sea films.":
-        "forall x. Film(x) and PortrayLiveOfOldSailor(x) -> SeaFilm(x)",
+        "forall x. Film(x) and PortrayLifeOfOldSailor(x) -> SeaFilm(x)",
     "Any harbour in Bergen is not in Oslo.": "forall x. Harbour(x) and InBergen(x) -> not InOslo(x)",
     "Norway includes the towns of Alta, Vik, and Bodo.": "Include(Norway, Alta) and Include(Norway, Vik) and "
                                                          "Include(Norway, Bodo) and Town(Alta) and Town(Vik) and Town(Bodo)",
