@@ -23,7 +23,7 @@ from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declaration
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
 from logic.phrases import Reader, camel, entity_phrases
-from logic.problem import ProblemParts, _singular, content_words, name_candidates, name_joiners
+from logic.problem import ProblemParts, content_words, name_candidates, name_joiners
 from collections.abc import Awaitable, Callable
 
 from nesy.errors import TranslationError
