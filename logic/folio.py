@@ -611,6 +611,13 @@ class FolioReader:
                 a, b = self._fact(parts[0]), self._fact(parts[1])
                 if a is not None and b is not None:
                     return f"{_group(a)} {op.strip()} {_group(b)}" if op == " or " else f"{a} and {b}"
+        if (m := re.fullmatch(r"Either ([A-Z].+?),? or ([A-Z].+)", s)) \
+                and (a := self._fact(m.group(1))) is not None and (b := self._fact(m.group(2))) is not None:
+            return f"({_group(a)} xor {_group(b)})"  # "Either Nora is a pilot or Ada is a sailor"
+        if (m := re.fullmatch(r"(.+?),? (and|or|but) (?:he|she|it|they) (.+)", s)) and (a := self._fact(m.group(1))) \
+                and (c := re.match(r"[^(]*\((\w+)\)", a)) and (b := self.verb_phrase(m.group(3), c.group(1))):
+            # "Nora is a pilot, and she is brave": the pronoun is the one the first clause names
+            return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{a} and {b}"
         got = self._fact(s)
         if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), (?:a|an) ([a-z][\w -]*?), ((?:is|was|has|does|can) .+)", s)) \
                 and (c := self.individual(m.group(1))) is not None:
@@ -662,7 +669,14 @@ class FolioReader:
         if words[0] == "The" and not (singular_verb or nxt in _AUX or (words[k - 1].endswith("s") and _base_verb(nxt))):
             return None  # "The Machine Learning algorithm ...": the name modifies a noun ("The ... Islands include")
         c = self.individual(" ".join(words[:k]))
-        return None if c is None else self.verb_phrase(" ".join(words[k:]), c)
+        if c is None:
+            return None
+        m = re.fullmatch(r"(does not |doesn't |do not |don't )?([a-z]+) (?:all|every|any) ([a-z][\w -]*)", " ".join(words[k:]))
+        if m and "VERB" in _lemmas(m.group(2)) and (cls := self.unary(m.group(3), "x")) is not None:
+            # "Nora likes all boats": each boat; "does not like any boats": none
+            rel = f"{self.name(normalize_phrase(m.group(2)), 2)}({c}, x)"
+            return _forall([cls], _neg(rel) if m.group(1) else rel)
+        return self.verb_phrase(" ".join(words[k:]), c)
 
     def _kind(self, words: list[str]) -> int | None:
         """"Machine translation is ...", "Unsupervised learning doesn't ...": a singular noun

@@ -241,6 +241,12 @@ CHAINS = {
     "Nora plays major tennis.": "PlayMajorTennis(Nora)",
     "Ada lives in a small house.": "LiveInSmallHouse(Ada)",
     "Nora writes about the lives of pilots.": "WriteAboutLifeOfPilot(Nora)",
+    # a pronoun after "and"/"but" is the one the first clause names; "Either <fact> or <fact>";
+    # "all"/"any" as the object of a relation
+    "Ada is a pilot, but she is not tired.": "Pilot(Ada) and not Tired(Ada)",
+    "Either Ada is lazy or Nora is a pilot.": "(Lazy(Ada) xor Pilot(Nora))",
+    "Ada likes all kites.": "forall x. Kite(x) -> Like(Ada, x)",
+    "Nora does not like any kites.": "forall x. Kite(x) -> not Like(Nora, x)",
     # a class with a relative clause, with or without "All"; "a person who" is anyone who
     "Ada is a person who mends nets.": "MendNet(Ada)",
     "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
@@ -392,3 +398,15 @@ def test_kinds_listed_after_a_colon_cover_their_class(conclusion: str, answer: s
     _read_and_solve("There are three kinds of sailing boats: sloop, ketch, and Dutch yawl. Ada is a sailing boat. "
                     "Ada is also not a sloop, or a ketch.",
                     conclusion, "forall x. SailingBoat(x) -> (Sloop(x) or Ketch(x) or DutchYawl(x))", answer)
+
+
+@pytest.mark.parametrize("conclusion, answer", [("Ada likes Sky Dancer.", "True"), ("Ada is lazy.", "False"),
+                                                ("All kites with four sides are toys.", "True"),
+                                                ("Sky Dancer is a pilot.", "Unknown")])
+def test_everyday_shapes_chain_through_the_solver(conclusion: str, answer: str) -> None:
+    """"likes all kites" reaches the named kite; "four-sided" is "has four sides"; "tired" is one
+    predicate whichever reader reads the sentence; a pronoun after "but" is Ada."""
+    _read_and_solve("Ada likes all kites. Sky Dancer is a kite. All kites have four sides. "
+                    "All four-sided things are toys. Ada is a pilot, but she is tired. "
+                    "If Ada is lazy, then Ada is not tired.",
+                    conclusion, "forall x. HaveFourSide(x) -> Toy(x)", answer)
