@@ -494,6 +494,8 @@ class FolioReader:
         s = re.sub(r"\s+", " ", s.replace("’", "'"))
         # "is also not a A, or a B": the adverb says nothing, the commas before "or" nothing either
         s = re.sub(r"\b(is|are|was|were|does|do) also\b", r"\1", re.sub(r", or\b", " or", s))
+        # "Nora is not a pilot, nor is she a sailor": neither one
+        s = re.sub(r"^(.+?) (is|are|was) not (.+?),? nor (?:is|are|was) (?:he|she|it|they) (.+)$", r"\1 \2 neither \3 nor \4", s)
         # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
         s = re.sub(r"[\"“]((?:[A-Z0-9][\w'.:-]*)(?: (?:[A-Z0-9][\w'.:-]*|of|the|a|an|and|in|on))*)[\"”]", r"\1", s)
         m = re.fullmatch(r"There are (\w+) (?:types|kinds|sorts) of ([a-z][\w' -]*): ([^:;?\"]+)", s)
@@ -531,6 +533,18 @@ class FolioReader:
         m = re.fullmatch(r"(Everything|Everyone|Anything|Anyone) ((?:in|on|at|from) .+)", s)
         if m and (got := self._placed(m.group(2))) is not None:  # "Everything on the Bachelor portrays ..."
             return got
+        if m := re.fullmatch(r"Only ([a-z].+)", s):  # "Only pilots fly planes": who flies planes is a pilot
+            words = m.group(1).split()
+            readings = {(tuple(conds), vp) for i in range(1, len(words))
+                        if _plural_noun(words[i - 1]) and (words[i] in ("are", "do", "can", "have") or _base_verb(words[i]))
+                        and (conds := self.noun_group(" ".join(words[:i])))
+                        and (vp := self.verb_phrase(" ".join(words[i:]), "x")) is not None}
+            if len(readings) != 1:
+                return None
+            conds, vp = readings.pop()
+            return _forall([vp], " and ".join(conds))
+        if s.startswith("Only "):
+            return None  # "Only Nora owns a boat": no one else does, which no fact of hers says
         s = re.sub(r"^None of the ", "No ", s)  # "None of the sailors are lazy"
         s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
         if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
@@ -791,6 +805,9 @@ class FolioReader:
             return got
         self._repeated_subject(cond, then)
         a, b = self._fact(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."
+        if a is not None and b is None and (m := re.fullmatch(r"(?:he|she|they|it) (.+)", then)) \
+                and len(names := set(re.findall(r"\w+\((\w+)[,)]", a))) == 1:
+            b = self.verb_phrase(m.group(1), names.pop())  # "If Nora owns a boat, then she is ...": Nora
         if a is None or b is None or "x" in re.findall(r"\b\w+\b", a + " " + b):
             return None
         return f"{_group(a)} {arrow} {_group(b)}"

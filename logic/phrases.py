@@ -171,6 +171,11 @@ class Reader:
         if m:
             body = self.conjunction(m.group(1))
             head = self.conjunction(m.group(2), "x" if body and any("x" in b.args for b in body) else None)
+            named = {b.args[0] for b in body or []}
+            if head and len(named) == 1 and "x" not in named and not any("x" in b.args for b in body or []):
+                # "If Nora is lazy, then she is tired": the pronoun is the one the condition names
+                one = named.pop()
+                head = [Literal(h.words, tuple(one if a == "x" else a for a in h.args), h.negated) for h in head]
             return (body, head) if body and head else None
         m = re.fullmatch(r"(?:[Ee]ach|[Ee]very) ([a-z]+) that is ([a-z]+) is (.+)", s)
         if m:

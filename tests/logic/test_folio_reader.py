@@ -108,6 +108,7 @@ def test_unsure_sentences_are_left_to_the_model() -> None:
         "There are six kinds of boats: sloops, ketches, and yawls.",
         "Mia's favorite season is not the same as Emma's.",  # a possessive compared with another
         "A sailor who lived in Bergen wrote the song.",  # one sailor, in the past: not a rule
+        "Only Nora owns a boat.",  # that no one else does: not a fact of hers
     ]
     assert _read(unsure) == {}
 
@@ -247,6 +248,11 @@ CHAINS = {
     "Either Ada is lazy or Nora is a pilot.": "(Lazy(Ada) xor Pilot(Nora))",
     "Ada likes all kites.": "forall x. Kite(x) -> Like(Ada, x)",
     "Nora does not like any kites.": "forall x. Kite(x) -> not Like(Nora, x)",
+    # a pronoun after a condition about one named individual is that individual, never "anyone"
+    "If Nora is lazy, then she is tired.": "Lazy(Nora) -> Tired(Nora)",
+    "If Ada owns a kite, then she is a pilot.": "OwnKite(Ada) -> Pilot(Ada)",
+    "Only pilots fly planes.": "forall x. FlyPlane(x) -> Pilot(x)",
+    "Ada is not a sailor, nor is she a surfer.": "not Sailor(Ada) and not Surfer(Ada)",
     # a class with a relative clause, with or without "All"; "a person who" is anyone who
     "Ada is a person who mends nets.": "MendNet(Ada)",
     "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
