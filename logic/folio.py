@@ -63,7 +63,9 @@ def singular(phrase: str) -> str:
     """A phrase with its last word singular, unless the word lists say the word already is
     ("major tennis", "the news"): "tennis" is no plural of "tenni"."""
     last = phrase.rsplit(" ", 1)[-1]
-    return phrase if last.endswith("s") and last in _lemmas(last).get("NOUN", ()) else _singular(phrase)
+    if last[:1].isupper() or (last.endswith("s") and last in _lemmas(last).get("NOUN", ())):
+        return phrase.lower()  # a name's word ("Roland Garros"; normalize_phrase keeps their capitals)
+    return _singular(phrase.lower())
 
 
 def _lemma(word: str, verb_first: bool = False) -> str:
@@ -163,7 +165,7 @@ def normalize_phrase(phrase: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", _ascii(phrase).replace("'s", "").replace("’s", "").replace("'S", ""))
     # a capitalised word after the first is a name's: "Paris", "Roland Garros" keep their letters
     words = [w for w in words if w.lower() not in _DROP]
-    return " ".join(w.lower() if i and w[0].isupper() else _lemma(w, verb_first=not i) for i, w in enumerate(words))
+    return " ".join(w if i and w[0].isupper() else _lemma(w, verb_first=not i) for i, w in enumerate(words))
 
 
 # "neither A nor B", "either A or B" (exclusive, as FOLIO means it), "both A and B"
@@ -467,7 +469,8 @@ class FolioReader:
             conds: list[str] = []
         else:
             words = head_low.split()
-            if (got := self.participle(head_low, term) or self.located(head_low, term)) is not None:
+            kept = head[:1].lower() + head[1:]  # names inside keep their capitals ("at Roland Garros")
+            if (got := self.participle(kept, term) or self.located(kept, term)) is not None:
                 conds = got  # type: ignore[assignment]  # "shows portraying the lives of real people"
             elif words[-1] in ("people", "person", "things", "thing", "ones", "one") and len(words) > 1:
                 # "evil people": each adjective one class (as "All smart, kind things" in Reader)
@@ -747,6 +750,14 @@ class FolioReader:
             cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
         if not cuts:  # "All players at Roland Garros lost to ...": a past tense after the class
             cuts = [i for i in range(1, len(words)) if is_past(words[i].lower())]
+        # "Every boat built by Ada floats": a participle after the class goes on with it, up to a
+        # verb that agrees with it
+        reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
+                   and words[i + 1].lower() in ("by", "in", "at", "on", "from", "for", "with", "to", "into")]
+        agree = [j for j in range(3, len(words)) if re.fullmatch(r"[a-z]+[^s]s", words[j])
+                 and "VERB" in _lemmas(words[j]) and any(i + 1 < j for i in reduced)]
+        if agree:
+            cuts = [i for i in cuts if i not in reduced] + agree[:1]
         readings = set()
         for i in cuts:
             if words[i - 1].lower() in _AUX | _MODAL:

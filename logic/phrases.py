@@ -117,7 +117,7 @@ class Reader:
         if m:
             return [Literal(m.group(2), (subject,), bool(m.group(1)))]
         # "is (not) (to the) left of the cat", "is older than Bob": a two-place relation
-        m = re.fullmatch(_COPULA + r"\s+(not\s+)?(?:to the\s+|on the\s+)?([a-z]+(?: [a-z]+)?\s+(?:of|than|to))\s+(.+)", p)
+        m = re.fullmatch(_COPULA + r"\s+(not\s+)?(?:to the\s+|on the\s+|the\s+|an?\s+)?([a-z]+(?: [a-z]+)?\s+(?:of|than|to))\s+(.+)", p)
         if m and (obj := self.term(m.group(3))) is not None:
             return [Literal(m.group(2), (subject, obj), bool(m.group(1)))]
         m = re.fullmatch(r"(?:does|do)\s+not\s+([a-z]+)\s+(.+)", p) or re.fullmatch(r"(?:doesn't|don't)\s+([a-z]+)\s+(.+)", p)
@@ -182,7 +182,7 @@ class Reader:
             head = self.predicate("x", "is " + m.group(3))
             return ([Literal(m.group(1), ("x",)), Literal(m.group(2), ("x",))], head) if head else None
         m = re.fullmatch(r"(?:[Ee]ach|[Ee]very) ([a-z]+) ((?:is|does)\b.+|[a-z]+ .+)", s)
-        if m:
+        if m and not is_past(m.group(2).split()[0]):  # "Every boat built by Ada floats": the class goes on
             head = self.conjunction(m.group(2), "x")
             return ([Literal(m.group(1), ("x",))], head) if head else None
         m = re.fullmatch(r"(?:[Aa]ll )?([A-Za-z]+(?:,? (?:and )?[a-z]+)*) (?:things|people|ones) are (.+)", s)

@@ -10,7 +10,7 @@ import re
 
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 
-__all__ = ["name_postulates", "topic_postulates", "used_postulates"]
+__all__ = ["name_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
 
 
 def name_postulates(preds: dict[str, int]) -> list[str]:
@@ -47,11 +47,28 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
     return out
 
 
+def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
+    """A class named by a relation and an individual is standing in that relation to it:
+    "citizens of Norway" and "Nora is a citizen of Norway" (CitizenOfNorway, CitizenOf(Nora,
+    Norway)); "built by Ada" and "Ada built Blue Heron" (BuildByAda, Build(Ada, BlueHeron))."""
+    out = []
+    for p in (p for p, a in preds.items() if a == 1):
+        for r in (r for r, a in preds.items() if a == 2 and p.startswith(r)):
+            rest = p[len(r):]
+            if rest in consts:
+                out.append(f"forall x. {p}(x) <-> {r}(x, {rest})")
+            elif rest.startswith("By") and rest[2:] in consts:
+                out.append(f"forall x. {p}(x) <-> {r}({rest[2:]}, x)")
+    return out
+
+
 def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]]:
     """What a program presumes beyond its sentences, each with why: the ``name_postulates``
     whose every name ``program`` uses (the others cannot link anything), then the
     ``topic_postulates``."""
-    named = [(f, f"what the name {f.split('(')[0].split()[-1]} says") for f in name_postulates(preds)
+    consts = set(re.findall(r"[(,] ?([A-Z]\w*)(?=[,)])", program))
+    named = [(f, f"what the name {f.split('(')[0].split()[-1]} says")
+             for f in [*name_postulates(preds), *relation_postulates(preds, consts)]
              if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
     return named + [(f, "what the text is about") for f in topic_postulates(program)]
 

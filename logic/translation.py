@@ -198,9 +198,10 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     def name(words: str, arity: int) -> str:
         w = words.lower()
         if arity == 1:
-            w = _IRREGULAR_PLURAL.get(w, w)
-            hit = by_lower.get(w) or by_lower.get(singular(w))
-            n = hit or camel(singular(w))
+            # an irregular plural, or the phrase with its last word singular (a name's keeps its s)
+            w, one = (_IRREGULAR_PLURAL[w],) * 2 if w in _IRREGULAR_PLURAL else (w, singular(words))
+            hit = by_lower.get(w) or by_lower.get(one)
+            n = hit or camel(one)
         else:
             n = camel(words)
             n = by_lower.get(n.lower(), n)

@@ -253,6 +253,7 @@ CHAINS = {
     "If Ada owns a kite, then she is a pilot.": "OwnKite(Ada) -> Pilot(Ada)",
     "Only pilots fly planes.": "forall x. FlyPlane(x) -> Pilot(x)",
     "Ada is not a sailor, nor is she a surfer.": "not Sailor(Ada) and not Surfer(Ada)",
+    "All sailors at Roland Garros sing.": "forall x. Sailor(x) and AtRolandGarros(x) -> Sing(x)",  # not "Garro"
     # a class with a relative clause, with or without "All"; "a person who" is anyone who
     "Ada is a person who mends nets.": "MendNet(Ada)",
     "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
@@ -416,3 +417,13 @@ def test_everyday_shapes_chain_through_the_solver(conclusion: str, answer: str) 
                     "All four-sided things are toys. Ada is a pilot, but she is tired. "
                     "If Ada is lazy, then Ada is not tired.",
                     conclusion, "forall x. HaveFourSide(x) -> Toy(x)", answer)
+
+
+@pytest.mark.parametrize("conclusion, answer", [("Nora is calm.", "True"), ("Sea Gull floats.", "True"),
+                                                ("Blue Heron floats.", "Unknown")])
+def test_a_class_named_by_a_relation_and_a_name_chains_with_the_relation(conclusion: str, answer: str) -> None:
+    """"citizens of Norway" and "a citizen of Norway", "boats built by Ada" and "Ada built Sea
+    Gull": two ways of saying one thing, linked by a postulate of what the name says."""
+    _read_and_solve("All citizens of Norway are calm. Nora is a citizen of Norway. "
+                    "Every boat built by Ada floats. Ada built Sea Gull. Sea Gull is a boat. Blue Heron is a boat.",
+                    conclusion, "forall x. BuildByAda(x) <-> Build(Ada, x)", answer)
