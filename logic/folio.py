@@ -260,8 +260,8 @@ class FolioReader:
         if re.search(r"\b(?:who|that|which)\b", p):  # "people who have a child", "a student who works ..."
             conds = self.noun_group(p, term)
             return None if not conds else " and ".join(conds)
-        if re.search(r"\b(?:when|because|if)\b", p):
-            return None
+        if re.search(r"\b(?:when|because|if|whose)\b", p):
+            return None  # "a sailor whose boat is red": what is said is of another thing
         if (verb := _progressive(p)) is not None:  # "is taking the course": "takes the course"
             return self.verb_phrase(verb, term)
         # "a student working in the lab": the class, and what it does
@@ -301,6 +301,7 @@ class FolioReader:
         "either studies or teaches", "neither teaches nor is a manager"."""
         p = re.sub(r"\s+", " ", phrase.strip().strip(",").rstrip(".")).strip()
         p = re.sub(r"^(?:will|can|often|always|also) (?!not\b)", "", p)  # "will either have ...": the modal says nothing
+        p = re.sub(r"^(?:has|have) no (?=[a-z])", "does not have a ", p)  # "has no boat": does not have one
         if not p:
             return None
         if m := re.fullmatch(r"(?:is|are) ((?:either|neither|both) .+)", p):
@@ -510,7 +511,10 @@ class FolioReader:
             return None if None in said else " and ".join(said)  # type: ignore[arg-type]
         if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
             return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
-        if m := re.fullmatch(r"It is not true that (.+)", s):
+        if (m := re.fullmatch(r"(.+?),? and ((?:all|every|each|no) [a-z].+)", s)) and re.match(r"(?:All|Every|Each|No) ", s):
+            a, b = self.read(m.group(1)), self.read(m.group(2)[0].upper() + m.group(2)[1:])
+            return None if a is None or b is None else f"({a}) and ({b})"  # "All A are B, and all C are D"
+        if m := re.fullmatch(r"It is not (?:true|the case) that (.+)", s):
             inner = self._facts(m.group(1))
             return None if inner is None else _neg(_group(inner))
         m = re.fullmatch(r"[Ii]f and only if (.+?),? then (.+)", s) or re.fullmatch(r"[Ii]f and only if ([^,]+), (.+)", s)

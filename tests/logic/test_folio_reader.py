@@ -109,6 +109,7 @@ def test_unsure_sentences_are_left_to_the_model() -> None:
         "Mia's favorite season is not the same as Emma's.",  # a possessive compared with another
         "A sailor who lived in Bergen wrote the song.",  # one sailor, in the past: not a rule
         "Only Nora owns a boat.",  # that no one else does: not a fact of hers
+        "Nora is a sailor whose boat is red.",  # what is said is of her boat
     ]
     assert _read(unsure) == {}
 
@@ -254,6 +255,8 @@ CHAINS = {
     "Only pilots fly planes.": "forall x. FlyPlane(x) -> Pilot(x)",
     "Ada is not a sailor, nor is she a surfer.": "not Sailor(Ada) and not Surfer(Ada)",
     "All sailors at Roland Garros sing.": "forall x. Sailor(x) and AtRolandGarros(x) -> Sing(x)",  # not "Garro"
+    "Nora has no kite.": "not HaveKite(Nora)",
+    "It is not the case that Ada is a surfer.": "not Surfer(Ada)",
     # a class with a relative clause, with or without "All"; "a person who" is anyone who
     "Ada is a person who mends nets.": "MendNet(Ada)",
     "A sailor who mends nets is patient.": "forall x. Sailor(x) and MendNet(x) -> Patient(x)",
@@ -427,3 +430,9 @@ def test_a_class_named_by_a_relation_and_a_name_chains_with_the_relation(conclus
     _read_and_solve("All citizens of Norway are calm. Nora is a citizen of Norway. "
                     "Every boat built by Ada floats. Ada built Sea Gull. Sea Gull is a boat. Blue Heron is a boat.",
                     conclusion, "forall x. BuildByAda(x) <-> Build(Ada, x)", answer)
+
+
+@pytest.mark.parametrize("conclusion, answer", [("Nora is calm.", "True"), ("Nora is a sailor.", "Unknown")])
+def test_two_rules_in_one_sentence_each_hold(conclusion: str, answer: str) -> None:
+    _read_and_solve("All sailors are brave, and all pilots are calm. Nora is a pilot.",
+                    conclusion, "(forall x. Sailor(x) -> Brave(x)) and (forall x. Pilot(x) -> Calm(x))", answer)
