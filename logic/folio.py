@@ -116,6 +116,9 @@ def _nominal(word: str) -> bool:
     return not kinds or bool({"NOUN", "ADJ"} & set(kinds))
 
 
+_PREPOSITIONS = {"in", "at", "on", "from", "to", "for", "with", "by", "near", "under", "across"}
+
+
 def _bare_verb(word: str) -> bool:
     """A verb in its base form ("tidy", "enjoy"), as after a plural subject."""
     return _lemmas(word).get("VERB", ())[:1] == (word.lower(),)
@@ -128,15 +131,15 @@ def _participle(word: str) -> bool:
         and (word.endswith(("ed", "en", "wn", "ne")) or word in IRREGULAR_PAST)
 
 
-def _progressive(phrase: str) -> str | None:
+def _progressive(phrase: str, before_preposition: bool = False) -> str | None:
     """"taking the database course" -> "take the database course": a phrase that opens with a
     verb's -ing form, said with the verb's base form; None for other phrases ("morning")."""
     first, _, rest = phrase.partition(" ")
     if not first.endswith("ing") or len(first) < 6:
         return None
     base = _lemmas(first).get("VERB")
-    if not base or base[0] == first.lower() or "ADJ" in _lemmas(first):
-        return None  # no verb, or an adjective ("interesting", "boring")
+    if not base or base[0] == first.lower() or ("ADJ" in _lemmas(first) and not before_preposition):
+        return None  # no verb, or an adjective ("interesting", "boring"; but "living in Bergen")
     return f"{base[0]} {rest}".strip()
 
 
@@ -284,8 +287,12 @@ class FolioReader:
         """"a student working in the lab": the class, and what it does. Only with a preposition
         or an article after the -ing word ("a professional wrestling stable" is one class)."""
         m = re.fullmatch(r"(?:(?:a|an) )?([a-z]+) (\w+ing) ((\w+).*)", phrase)
-        if m and m.group(4) in _OPEN | _FUNCTION_WORDS and (verb := _progressive(f"{m.group(2)} {m.group(3)}")):
-            cls, does = self.unary(m.group(1), term), self.verb_phrase(verb, term)
+        if m and m.group(4) in _OPEN | _FUNCTION_WORDS and (verb := _progressive(
+                f"{m.group(2)} {m.group(3)}", before_preposition=m.group(4) in _PREPOSITIONS)):
+            does = self.verb_phrase(verb, term)
+            if m.group(1) in _PERSON | _THING and does is not None:
+                return [does]  # "people living in Bergen": anyone who lives there
+            cls = self.unary(m.group(1), term)
             if cls is not None and does is not None:
                 return [cls, does]
         # a past participle the same way: "a novel written in 2003" is a novel, written in 2003

@@ -436,3 +436,13 @@ def test_a_class_named_by_a_relation_and_a_name_chains_with_the_relation(conclus
 def test_two_rules_in_one_sentence_each_hold(conclusion: str, answer: str) -> None:
     _read_and_solve("All sailors are brave, and all pilots are calm. Nora is a pilot.",
                     conclusion, "(forall x. Sailor(x) -> Brave(x)) and (forall x. Pilot(x) -> Calm(x))", answer)
+
+
+@pytest.mark.parametrize("conclusion, answer", [("Ada is calm.", "True"), ("Nora is happy.", "True"),
+                                                ("Nora is calm.", "Unknown")])
+def test_people_doing_a_thing_chain_with_a_named_one_doing_it(conclusion: str, answer: str) -> None:
+    """"people living in Bergen" is anyone who lives in Bergen; "Everyone who visited Paris"
+    anyone who visited it: both chain with the facts' relations."""
+    _read_and_solve("Nora visited Paris. Everyone who visited Paris is happy. Ada lives in Bergen. "
+                    "All people living in Bergen are calm.",
+                    conclusion, "forall x. LiveIn(x, Bergen) -> Calm(x)", answer)
