@@ -76,6 +76,8 @@ def _lemma(word: str, verb_first: bool = False) -> str:
         return _IRREGULAR[w]
     if is_past(w):
         return past_lemma(w)  # "Beethoven wrote ..." and "Composers write ...": one verb
+    if w.endswith(("en", "wn", "ne")) and w != "been" and (base := _lemmas(w).get("VERB", (w,))[0]) != w:
+        return base  # "has written" and "wrote": one verb
     if re.search(r"(?:ch|sh|ss|x|z)es$", w) and len(w) > 4:
         return w[:-2]  # "teaches" -> "teach", "boxes" -> "box"
     if w.endswith("s") and (known := _lemmas(w)):  # "tennis", "news", "lives" -> "life": as the word lists say
@@ -309,6 +311,9 @@ class FolioReader:
         p = re.sub(r"\s+", " ", phrase.strip().strip(",").rstrip(".")).strip()
         p = re.sub(r"^(?:will|can|often|always|also) (?!not\b)", "", p)  # "will either have ...": the modal says nothing
         p = re.sub(r"^(?:has|have) no (?=[a-z])", "does not have a ", p)  # "has no boat": does not have one
+        if (m := re.match(r"(?:has|have|had) (\w+)\b", p)) and m.group(1) != "been" \
+                and (is_past(m.group(1)) or _participle(m.group(1))):
+            p = p[p.index(" ") + 1:]  # "has won the race" says it won the race
         if not p:
             return None
         if m := re.fullmatch(r"(?:is|are) ((?:either|neither|both) .+)", p):
@@ -690,7 +695,7 @@ class FolioReader:
             return None  # "Dried Thai chilies are ...": the name goes on in lower case
         # "Employees will ...", "Plungers suck.": a class, not a name; a verb that agrees with one
         # subject ("James has ...", "Billings is ...", "Steinhauer participated ...") follows a name
-        singular_verb = nxt in {"is", "was", "has", "does"} | IRREGULAR_PAST or bool(re.fullmatch(r"[a-z]+(?:[^s]s|ed)", nxt))
+        singular_verb = nxt in {"is", "was", "has", "had", "does"} | IRREGULAR_PAST or bool(re.fullmatch(r"[a-z]+(?:[^s]s|ed)", nxt))
         if k == 1 and not singular_verb and not known \
                 and (_singular(words[0].lower()) != words[0].lower() or nxt not in _AUX):
             return None
