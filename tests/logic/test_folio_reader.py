@@ -278,7 +278,7 @@ CHAINS = {
     "Ada wrote a shanty called Low Tide.": "Write(Ada, LowTide) and Shanty(LowTide)",
     "Sailors sing loudly when they sail at night.": "forall x. Sailor(x) and SailAtNight(x) -> SingLoudly(x)",
     "When a person sails a boat, that person gets wet.": "forall x. SailBoat(x) -> GetWet(x)",
-    "Low Water is a shanty written in 1850.": "Shanty(LowWater) and WrittenIn1850(LowWater)",
+    "Low Water is a shanty written in 1850.": "Shanty(LowWater) and WriteIn1850(LowWater)",
     "If people have friends who are sailors, then they like the sea.":
         "forall x. HaveFriendSailor(x) -> LikeSea(x)",
     "If a boat from Oslo is old, then a boat from Oslo is slow and heavy.":
