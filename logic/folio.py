@@ -466,6 +466,8 @@ class FolioReader:
         m = re.fullmatch(r"(.+?) (?:who|that|which) (.+)", p)
         head, rel = (m.group(1), m.group(2)) if m else (p, None)
         head_low = head.lower()
+        if not head_low.split():
+            return None  # "All people who people run ...": a cut left no class
         if m := re.fullmatch(r"(?:one|people|person|thing|things) with (.+)", head_low):
             conds = [self.unary("have " + m.group(1), term)]  # "No one with a cold ..." has a cold
             if None in conds:

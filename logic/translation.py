@@ -11,6 +11,7 @@ with similarity-chosen exemplars from seen compositions, linted and repaired.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ from nesy.llm.base import BaseLLM, Constraint, Message
 from nesy.steps import Engine, Step
 from nesy.translate import Exemplar, few_shot_messages, select_exemplars, split_clauses
 from nesy.types import Formalization, Trace, TranslateOptions
+
+log = logging.getLogger(__name__)
 
 __all__ = ["translate_baseline", "translate_ours", "exemplar_pool", "SEEN_CHAIN", "SEEN_ORDER"]
 
@@ -216,11 +219,15 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     reader = Reader(phrases, name)
     # text people wrote: whole phrases as predicates, where the template reader reads nothing
     folio = FolioReader(reader.constants, reader.used_constants, name)
+
+    def read_one(t: str) -> str | None:
+        return _safely(reader.read, t) or _safely(folio.read, t)
+
     for t in texts:  # the first pass learns the individuals named only as subjects before a verb
-        reader.read(t) or folio.read(t)
+        read_one(t)
     used.clear()
     reader.used_constants.clear()
-    read = {t: r for t in texts if (r := reader.read(t) or folio.read(t)) is not None}
+    read = {t: r for t in texts if (r := read_one(t)) is not None}
     clash = set(used) & set(reader.used_constants)
     for c in sorted(clash):
         # "If the restaurant is listed ..., then the restaurant ..." beside "All restaurants ...":
@@ -232,7 +239,7 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         kind = rf"|^(?i:{re.escape(phrase)})\b" if phrase in folio.kinds else ""
         the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b{kind}")
         a = _article(phrase)
-        again = {t: folio.read(the.sub(lambda m: f"{a if m.group(0)[:3].lower() == 'the' else a.capitalize()} {phrase}",
+        again = {t: _safely(folio.read, the.sub(lambda m: f"{a if m.group(0)[:3].lower() == 'the' else a.capitalize()} {phrase}",
                                        t, count=1)) for t in texts if the.search(t)}
         kept = {t: r for t, r in read.items() if t not in again} | {t: r for t, r in again.items() if r is not None}
         if not any(re.search(rf"\b{c}\b(?!\()", r) for r in kept.values()):  # no individual left
@@ -257,6 +264,16 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         read = {t: r for t, r in read.items() if not re.search(rf"\b{c}\(", r)}
         out_preds.pop(c)
     return read, out_preds, out_consts
+
+
+def _safely(read: Callable[[str], str | None], text: str) -> str | None:
+    """A reader's reading, or None where the reader fails on a shape it half-knows: one such
+    sentence must not fail the request; it is left to the model like any unread sentence."""
+    try:
+        return read(text)
+    except (IndexError, KeyError, ValueError, RecursionError) as e:
+        log.warning("reader failed on %r: %s: %s", text[:200], type(e).__name__, e)
+        return None
 
 
 def _article(phrase: str) -> str:

@@ -450,3 +450,30 @@ def test_people_doing_a_thing_chain_with_a_named_one_doing_it(conclusion: str, a
     _read_and_solve("Nora visited Paris. Everyone who visited Paris is happy. Ada lives in Bergen. "
                     "All people living in Bergen are calm.",
                     conclusion, "forall x. LiveIn(x, Bergen) -> Calm(x)", answer)
+
+
+def test_a_cut_that_leaves_no_class_is_unread_not_a_crash(caplog):
+    """"All people who people eat ..." once cut to an empty class and raised IndexError."""
+    text = "All people who people eat salads regularly are very conscious about their health and eating habits."
+    read_sentences([text], {}, [])
+    assert "reader failed" not in caplog.text
+
+
+def test_a_reader_fault_leaves_that_sentence_to_the_model(monkeypatch, caplog):
+    """A reader bug on one sentence must not fail the request (a client would see a 500):
+    that sentence is unread, the others are read, and the fault is logged."""
+    from logic.folio import FolioReader
+
+    real = FolioReader.read
+
+    def faulty(self, text: str):
+        if "kites" in text:
+            raise IndexError("list index out of range")
+        return real(self, text)
+
+    monkeypatch.setattr(FolioReader, "read", faulty)
+    texts = ["All sailors who fly kites are calm.", "Nora is a pilot.", "All pilots are brave."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert texts[0] not in read
+    assert read[texts[2]] == "forall x. Pilot(x) -> Brave(x)"
+    assert "reader failed" in caplog.text and "IndexError" in caplog.text
