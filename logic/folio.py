@@ -251,12 +251,18 @@ class FolioReader:
             if op in p:
                 parts = p.split(op)
                 # "kind or a CEO": each part a short complement of its own (up to four words, or
-                # five between "or"s: "not a Merriam's wild turkey or a Rio Grande wild turkey")
-                if all(1 <= len(x.split()) <= (5 if op == " or " else 4) for x in parts):
+                # five between "or"s: "not a Merriam's wild turkey or a Rio Grande wild turkey"),
+                # or each a class with its clause ("a pilot who flies jets or a sailor who sails")
+                relative = [re.search(r"\b(?:who|that)\b", x) is not None for x in parts]
+                if any(relative) and not all(re.fullmatch(r"an? \w.* (?:who|that) .+", x) for x in parts):
+                    return None  # "a pilot who flies jets or boats": the "or" may join inside the clause
+                if any(relative) or all(1 <= len(x.split()) <= (5 if op == " or " else 4) for x in parts):
                     got = [self.complement(x, term) for x in parts]
                     if None in got:
                         return None
-                    return "(" + f" {op.strip()} ".join(got) + ")" if op == " or " else " and ".join(got)
+                    if op == " and ":
+                        return " and ".join(got)
+                    return "(" + " or ".join(f"({g})" if " and " in g else g for g in got) + ")"
                 return None
         if (m := re.fullmatch(r"([^,]+), (\w+ .+)", p)) and is_past(m.group(2).split()[0]) \
                 and "," not in m.group(2):  # "a wrestling stable, formed in WWE": both are said of it
@@ -609,7 +615,24 @@ class FolioReader:
             if body is None or not re.match(r"(?:is |are )?(?:either|neither)\b|is\b", rest.lower()):
                 return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
             return _forall(conds, body)
-        return self._facts(s)
+        return self._facts(s) or self._either_kind(s)
+
+    def _either_kind(self, s: str) -> str | None:
+        """"Either female players at X or male players at X.": two classes and no verb, which
+        says that each thing the text speaks of is of one or the other (not both, as "either" says)."""
+        m = re.fullmatch(r"Either (.+?) or (.+)", s)
+        if not m:
+            return None
+        groups = []
+        for part in m.groups():
+            words = re.sub(r"^[A-Z][\w ]*?'s ", "", part).split()  # "Zaha Hadid's design style"
+            if not words or not words[0].islower() or words[0] in ("the", "a", "an") \
+                    or set(words) & (_AUX | _MODAL | {"is", "are", "was", "were", "has", "have", "had"}):
+                return None  # a name, an individual, or a verb: a fact, not a class
+            if not (conds := self.noun_group(part)):
+                return None
+            groups.append(conds)
+        return _forall([], " xor ".join(_group(" and ".join(c)) for c in groups))  # "either": one, not both
 
     def _types(self, count: str, kind: str, listed: str) -> str | None:
         """Each thing of ``kind`` is of one of the listed types, where the list names as many

@@ -36,6 +36,9 @@ def camel(words: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[\s_-]+", words.strip()) if p)
 
 
+_CONNECTIVE = {"either", "neither", "both"}  # open a sentence ("Either pilots or ..."), never name one
+
+
 def entity_phrases(text: str) -> dict[str, str]:
     """The individuals a text names, as lower-case phrase -> constant name.
 
@@ -54,7 +57,7 @@ def entity_phrases(text: str) -> dict[str, str]:
         sentence = re.sub(r"^\[[A-Z]+\]\s*", "", sentence)  # FOLIO's "[BG]" (background) marker opens no name
         toks = re.findall(r"[A-Za-z][A-Za-z'-]*", sentence)
         for i, w in enumerate(toks):
-            if not w[0].isupper() or w.lower() in _QUANT or w.lower() in _FUNCTION:
+            if not w[0].isupper() or w.lower() in _QUANT or w.lower() in _FUNCTION | _CONNECTIVE:
                 continue
             nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
             if i == 0 and nxt not in ("is", "was", "does", "has") and not re.fullmatch(r"[a-z]+s", nxt):

@@ -477,3 +477,21 @@ def test_a_reader_fault_leaves_that_sentence_to_the_model(monkeypatch, caplog):
     assert texts[0] not in read
     assert read[texts[2]] == "forall x. Pilot(x) -> Brave(x)"
     assert "reader failed" in caplog.text and "IndexError" in caplog.text
+
+
+def test_either_of_two_classes_says_each_thing_is_one_of_them() -> None:
+    """"Either pilots at Oslo or sailors at Oslo." has no verb: each thing spoken of is one or
+    the other, not both; a name, an individual or a verb inside makes it a fact instead."""
+    read, _, _ = read_sentences(["Either Nora's paintings or Ada's sketches.", "Either the pilot or the sailor."], {}, [])
+    assert read == {"Either Nora's paintings or Ada's sketches.": "forall x. NoraPainting(x) xor AdaSketch(x)"}
+    _read_and_solve(
+        "Either pilots at Oslo or sailors at Oslo. Every pilot at Oslo who is brave is a sailor. Mia is brave.",
+        "Mia is a sailor.", "forall x. (Pilot(x) and AtOslo(x)) xor (Sailor(x) and AtOslo(x))", "True")
+
+
+def test_a_name_that_is_one_class_with_its_clause_or_another() -> None:
+    """"Nora is a pilot who flies jets or a sailor who owns a boat": each part with its clause;
+    "a pilot who flies jets or boats" may join inside the clause, so it is left unread."""
+    texts = ["Nora is a pilot who flies jets or a sailor who owns a boat.", "Nora is a pilot who flies jets or boats."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read == {texts[0]: "((Pilot(Nora) and FlyJet(Nora)) or (Sailor(Nora) and OwnBoat(Nora)))"}
