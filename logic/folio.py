@@ -118,7 +118,7 @@ def _nominal(word: str) -> bool:
     return not kinds or bool({"NOUN", "ADJ"} & set(kinds))
 
 
-_PREPOSITIONS = {"in", "at", "on", "from", "to", "for", "with", "by", "near", "under", "across"}
+_PREPOSITIONS = {"in", "at", "on", "from", "to", "into", "for", "with", "by", "near", "under", "across"}
 
 
 def _bare_verb(word: str) -> bool:
@@ -673,7 +673,7 @@ class FolioReader:
                 and (a := self._fact(m.group(1))) is not None and (b := self._fact(m.group(2))) is not None:
             return f"({_group(a)} xor {_group(b)})"  # "Either Nora is a pilot or Ada is a sailor"
         if (m := re.fullmatch(r"(.+?),? (and|or|but) (?:he|she|it|they) (.+)", s)) and (a := self._fact(m.group(1))) \
-                and (c := re.match(r"[^(]*\((\w+)\)", a)) and (b := self.verb_phrase(m.group(3), c.group(1))):
+                and (c := _subject_of(a)) and (b := self.verb_phrase(m.group(3), c)):
             # "Nora is a pilot, and she is brave": the pronoun is the one the first clause names
             return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{a} and {b}"
         got = self._fact(s)
@@ -794,7 +794,7 @@ class FolioReader:
         # "Every boat built by Ada floats": a participle after the class goes on with it, up to a
         # verb that agrees with it
         reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
-                   and words[i + 1].lower() in ("by", "in", "at", "on", "from", "for", "with", "to", "into")]
+                   and words[i + 1].lower() in _PREPOSITIONS]
         agree = [j for j in range(3, len(words)) if re.fullmatch(r"[a-z]+[^s]s", words[j])
                  and "VERB" in _lemmas(words[j]) and any(i + 1 < j for i in reduced)]
         if agree:
@@ -858,8 +858,8 @@ class FolioReader:
         self._repeated_subject(cond, then)
         a, b = self._fact(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."
         if a is not None and b is None and (m := re.fullmatch(r"(?:he|she|they|it) (.+)", then)) \
-                and len(names := set(re.findall(r"\w+\((\w+)[,)]", a))) == 1:
-            b = self.verb_phrase(m.group(1), names.pop())  # "If Nora owns a boat, then she is ...": Nora
+                and (c := _subject_of(a)):
+            b = self.verb_phrase(m.group(1), c)  # "If Nora owns a boat, then she is ...": Nora
         if a is None or b is None or "x" in re.findall(r"\b\w+\b", a + " " + b):
             return None
         return f"{_group(a)} {arrow} {_group(b)}"
@@ -914,6 +914,13 @@ def _wrapped(f: str) -> bool:
         if depth == 0:
             return i == len(f) - 1
     return False
+
+
+def _subject_of(fact: str) -> str | None:
+    """The one individual a fact is about (the first argument of each of its atoms), which a
+    pronoun after it names ("Nora owns a boat, and she ..."); None where it names two."""
+    names = set(re.findall(r"\w+\((\w+)[,)]", fact))
+    return names.pop() if len(names) == 1 else None
 
 
 def _group(f: str) -> str:
