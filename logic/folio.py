@@ -127,10 +127,10 @@ def _bare_verb(word: str) -> bool:
 
 
 def _participle(word: str) -> bool:
-    """A verb's past participle ("written", "given", "located"), not a noun or a plain adjective."""
+    """A verb's past participle ("written", "given", "located", "born"), not a noun or a plain adjective."""
     kinds = _lemmas(word)
     return kinds.get("VERB", (word,))[0] != word and kinds.get("NOUN", (word,))[0] == word \
-        and (word.endswith(("ed", "en", "wn", "ne")) or word in IRREGULAR_PAST)
+        and (word.endswith(("ed", "en", "wn", "ne", "rn")) or word in IRREGULAR_PAST)
 
 
 def _progressive(phrase: str, before_preposition: bool = False) -> str | None:
@@ -478,8 +478,9 @@ class FolioReader:
             conds = [self.unary("have " + m.group(1), term)]  # "No one with a cold ..." has a cold
             if None in conds:
                 return None
-        elif m := re.fullmatch(r"(?:one|people|person|thing|things) ((?:nice|in|from|at|on|of)\b.+)", head_low):
-            conds = [self.complement(m.group(1), term)]  # "No one nice to animals ...", "people in Paris"
+        elif (m := re.fullmatch(r"(?:one|people|person|thing|things) ((\w+)\b.+)", head_low)) \
+                and (m.group(2) in ("nice", "in", "from", "at", "on", "of") or _participle(m.group(2))):
+            conds = [self.complement(m.group(1), term)]  # "No one nice to animals ...", "people in Paris", "people born in Oslo"
             if None in conds:
                 return None
         elif (m := re.fullmatch(r"([a-z]+(?: [a-z]+)?) with (.+)", head_low)) and m.group(1).split()[-1] not in _OPEN:
@@ -518,6 +519,10 @@ class FolioReader:
         s = re.sub(r"\s+", " ", s.replace("’", "'"))
         # "is also not a A, or a B": the adverb says nothing, the commas before "or" nothing either
         s = re.sub(r"\b(is|are|was|were|does|do) also\b", r"\1", re.sub(r", or\b", " or", s))
+        # "no longer" is "not" now: "is no longer a pilot", "no longer plays for X" ("does not play")
+        s = re.sub(r"\b(is|are|was|were) no longer\b", r"\1 not", s)
+        s = re.sub(r"\bno longer ([a-z]+)\b", lambda m: f"{'does' if m.group(1).endswith('s') else 'do'} not {_lemma(m.group(1), verb_first=True)}"
+                   if "VERB" in _lemmas(m.group(1)) else m.group(0), s)
         # "Nora is not a pilot, nor is she a sailor": neither one
         s = re.sub(r"^(.+?) (is|are|was) not (.+?),? nor (?:is|are|was) (?:he|she|it|they) (.+)$", r"\1 \2 neither \3 nor \4", s)
         # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
@@ -555,6 +560,9 @@ class FolioReader:
             subject = first[:len(first) - len(g[1])].strip()
             return self._conditional(f"{subject} {m.group(3)}", f"{m.group(2)} {g[1]}")
         m = re.fullmatch(r"(Everyone|Everybody|Nobody|No one) ((?!who\b|that\b)[a-z].+)", s)
+        if m and re.fullmatch(r"(?!is |are |was |were )\S.* (?:is|are|was|were) .+", m.group(2)):
+            # "No one trained by Ada is lazy": a class ("people trained by Ada"), then its copula
+            return self._quantified("no" if m.group(1).lower() in ("nobody", "no one") else "all", "people " + m.group(2))
         if m and (body := self.verb_phrase(m.group(2), "x")) is not None:  # "No one gets flu."
             return _forall([], _neg(body) if m.group(1).lower() in ("nobody", "no one") else body)
         m = re.fullmatch(r"(Everything|Everyone|Anything|Anyone) ((?:in|on|at|from) .+)", s)
@@ -677,9 +685,10 @@ class FolioReader:
             # "Nora is a pilot, and she is brave": the pronoun is the one the first clause names
             return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{a} and {b}"
         got = self._fact(s)
-        if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), (?:a|an) ([a-z][\w -]*?), ((?:is|was|has|does|can) .+)", s)) \
+        if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), ((?:a|an) [a-z][\w -]*?|[a-z]+ [\w -]+?), ((?:is|was|has|does|can) .+)", s)) \
+                and (m.group(2).split()[0] in ("a", "an") or _participle(m.group(2).split()[0])) \
                 and (c := self.individual(m.group(1))) is not None:
-            # "Nora, a sailor, is brave": the apposition is said of her too
+            # "Nora, a sailor, is brave", "Nora, born in Oslo, is brave": the apposition is said of her too
             a, b = self.complement(m.group(2), c), self.verb_phrase(m.group(3), c)
             return None if a is None or b is None else f"{a} and {b}"
         if got is None and (m := re.fullmatch(r"(.+?) are (?:both |all )?(.+)", s)) \
@@ -791,6 +800,11 @@ class FolioReader:
             cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
         if not cuts:  # "All players at Roland Garros lost to ...": a past tense after the class
             cuts = [i for i in range(1, len(words)) if is_past(words[i].lower())]
+        if not cuts:  # "Everyone who speaks Norwegian lives in Norway": a verb agreeing with "everyone",
+            # after the relative clause's own
+            rel = next((i for i, w in enumerate(words) if w in ("who", "that", "which")), len(words))
+            cuts = [j for j in range(rel + 2, len(words)) if re.fullmatch(r"[a-z]+[^s]s", words[j])
+                    and "VERB" in _lemmas(words[j]) and words[j - 1].lower() not in ("and", "or", "but")]
         # "Every boat built by Ada floats": a participle after the class goes on with it, up to a
         # verb that agrees with it
         reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())

@@ -495,3 +495,22 @@ def test_a_name_that_is_one_class_with_its_clause_or_another() -> None:
     texts = ["Nora is a pilot who flies jets or a sailor who owns a boat.", "Nora is a pilot who flies jets or boats."]
     read, _, _ = read_sentences(texts, {}, [])
     assert read == {texts[0]: "((Pilot(Nora) and FlyJet(Nora)) or (Sailor(Nora) and OwnBoat(Nora)))"}
+
+
+def test_everyone_who_with_a_verb_that_agrees_with_everyone() -> None:
+    texts = ["Everyone who speaks Norwegian lives in Norway.", "Everyone who speaks Danish and lives in Oslo sings.",
+             "No one trained by Ada is lazy.", "Everyone born in Oslo is calm."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "forall x. Speak(x, Norwegian) -> LiveIn(x, Norway)"
+    assert read[texts[1]] == "forall x. (Speak(x, Danish) and LiveIn(x, Oslo)) -> Sing(x)"
+    assert read[texts[2]] == "forall x. TrainByAda(x) -> not Lazy(x)"  # once the junk NoOneTrainByAdaBeLazy
+    assert read[texts[3]] == "forall x. BornInOslo(x) -> Calm(x)"
+
+
+def test_an_apposition_participle_and_no_longer() -> None:
+    texts = ["Nora, born in Bergen, is a pilot.", "Nora no longer flies for the Lions.", "Ada is no longer a sailor."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "BornInBergen(Nora) and Pilot(Nora)"
+    assert read[texts[1]] == "not FlyForLions(Nora)"
+    assert read[texts[2]] == "not Sailor(Ada)"
+    _read_and_solve("Nora, born in Bergen, is a pilot. All pilots are brave.", "Nora is brave.", "BornInBergen(Nora)", "True")
