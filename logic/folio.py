@@ -558,7 +558,10 @@ class FolioReader:
         first = m.group(1)[0].lower() + m.group(1)[1:] if m else ""  # "Sailors sing ..." begins the sentence
         if m and (g := self.generic(first)) is not None:
             subject = first[:len(first) - len(g[1])].strip()
-            return self._conditional(f"{subject} {m.group(3)}", f"{m.group(2)} {g[1]}")
+            said = m.group(3)
+            if m.group(2) == "they" and re.match(r"(?:a|an|every|each) ", subject):
+                said = _third_person(said)  # "A pilot is brave if they fly jets": a pilot flies jets
+            return self._conditional(f"{subject} {said}", f"{m.group(2)} {g[1]}")
         m = re.fullmatch(r"(Everyone|Everybody|Nobody|No one) ((?!who\b|that\b)[a-z].+)", s)
         if m and re.fullmatch(r"(?!is |are |was |were )\S.* (?:is|are|was|were) .+", m.group(2)):
             # "No one trained by Ada is lazy": a class ("people trained by Ada"), then its copula
@@ -598,6 +601,10 @@ class FolioReader:
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
+        m = re.fullmatch(r"([A-Z][a-z]+) ([a-z]+s) (?:are|do|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?", s)
+        if m and "ADJ" in _lemmas(m.group(1).lower()) and _plural_noun(m.group(2)) \
+                and m.group(1).lower() not in self.constants:
+            return self._quantified("all", s[0].lower() + s[1:])  # "Brave pilots fly jets."
         m = re.fullmatch(r"(Everyone|Everything|Anyone|Anything|Nobody|No one|Someone|Something) (?:who|that) (.+)", s)
         if m:
             return self._quantified({"nobody": "no", "no one": "no", "someone": "some",
@@ -721,6 +728,8 @@ class FolioReader:
         if k == 0 or not re.fullmatch(r"[a-z][\w'-]*", words[k]) or re.search(r"'s$", words[k - 1]):
             return None  # no name, no verb after it, or a possessive ("Emma's favorite season")
         nxt = words[k].lower()
+        if k == 1 and not known and "ADJ" in _lemmas(words[0].lower()) and _plural_noun(nxt):
+            return None  # "Brave pilots fly jets": an adjective before a class, no name
         if k == 1 and (kind := self._kind(words)) is not None:
             k = kind  # "Machine translation is ...": a kind named without an article is one thing
             nxt = words[k].lower()
@@ -928,6 +937,17 @@ def _wrapped(f: str) -> bool:
         if depth == 0:
             return i == len(f) - 1
     return False
+
+
+def _third_person(phrase: str) -> str:
+    """A verb phrase said of "they" as said of one: "fly jets" -> "flies jets", "are" -> "is"."""
+    first, _, rest = phrase.partition(" ")
+    fixed = {"are": "is", "do": "does", "have": "has", "were": "was", "don't": "doesn't"}.get(first)
+    if fixed is None and _base_verb(first):
+        from lemminflect import getInflection
+
+        fixed = (getInflection(first, tag="VBZ") or (first,))[0]
+    return f"{fixed or first} {rest}".strip()
 
 
 def _subject_of(fact: str) -> str | None:

@@ -36,6 +36,13 @@ def camel(words: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[\s_-]+", words.strip()) if p)
 
 
+@lru_cache(maxsize=4096)
+def _adjective(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return "ADJ" in getAllLemmas(word)
+
+
 _CONNECTIVE = {"either", "neither", "both"}  # open a sentence ("Either pilots or ..."), never name one
 
 
@@ -62,6 +69,9 @@ def entity_phrases(text: str) -> dict[str, str]:
             nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
             if i == 0 and nxt not in ("is", "was", "does", "has") and not re.fullmatch(r"[a-z]+s", nxt):
                 continue  # "Yumpuses are ...", "Round people are ...": a class, not a name
+            if i == 0 and nxt not in ("is", "was", "does", "has") and _adjective(w.lower()) \
+                    and not re.search(rf"(?<![.?!]\s)(?<!^)\b{w}\b", text):
+                continue  # "Brave pilots fly jets": an adjective, where the text never names "Brave" mid-sentence
             if i == 0 and nxt == "is" and w.lower() != _singular(w.lower()) and w.lower().endswith("es"):
                 continue
             found.setdefault(w.lower(), w[0].upper() + w[1:])

@@ -246,6 +246,20 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
             read = kept
             clash.discard(c)
             reader.used_constants.pop(c, None)
+    for c in sorted(clash):
+        # one name as a class and as an individual: where most sentences say which (two or more, and
+        # more than the others), the few that say otherwise are misreadings ("Brave pilots fly
+        # jets" as a fact of someone named Brave beside "Nora is brave"), left to the model
+        as_class = {t for t, r in read.items() if re.search(rf"\b{c}\(", r)}
+        as_name = {t for t, r in read.items() if re.search(rf"\b{c}\b(?!\()", r)}
+        if len(as_class) >= 2 and len(as_class) > len(as_name):
+            read = {t: r for t, r in read.items() if t not in as_name}
+            reader.used_constants.pop(c, None)
+            clash.discard(c)
+        elif len(as_name) >= 2 and len(as_name) > len(as_class):
+            read = {t: r for t, r in read.items() if t not in as_class}
+            used.pop(c, None)
+            clash.discard(c)
     if clash:  # one name as a class and as an individual ("the restaurant"): the words do not decide it
         read = {t: r for t, r in read.items() if not any(re.search(rf"\b{c}\b", r) for c in clash)}
         for c in clash:

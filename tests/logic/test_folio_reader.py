@@ -514,3 +514,22 @@ def test_an_apposition_participle_and_no_longer() -> None:
     assert read[texts[1]] == "not FlyForLions(Nora)"
     assert read[texts[2]] == "not Sailor(Ada)"
     _read_and_solve("Nora, born in Bergen, is a pilot. All pilots are brave.", "Nora is brave.", "BornInBergen(Nora)", "True")
+
+
+def test_one_misread_sentence_does_not_unread_every_sentence_of_its_name() -> None:
+    """A name most sentences use as a class stays a class; the sentence that made it an
+    individual is left to the model (it once dropped every sentence that says "brave")."""
+    texts = ["If someone is a pilot, then they are brave.", "Everyone who is a pilot is either brave or lucky.",
+             "All pilots who are not lazy are brave.", "Bob likes Brave.", "Nora is a pilot."]
+    read, _, consts = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "forall x. Pilot(x) -> Brave(x)"
+    assert read[texts[2]] == "forall x. Pilot(x) and not Lazy(x) -> Brave(x)"
+    assert texts[3] not in read and "Brave" not in consts
+
+
+def test_an_adjective_opening_a_sentence_is_no_name() -> None:
+    texts = ["Brave pilots fly jets.", "Nora is brave.", "A pilot is calm if they fly jets."]
+    read, _, consts = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "forall x. (Brave(x) and Pilot(x)) -> FlyJet(x)" and "Brave" not in consts
+    assert read[texts[1]] == "Brave(Nora)"
+    assert read[texts[2]] == "forall x. Pilot(x) and FlyJet(x) -> Calm(x)"  # once PilotFly(x) and Jet(x)
