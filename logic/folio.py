@@ -601,6 +601,10 @@ class FolioReader:
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
+        m = re.fullmatch(r"([A-Z][a-z]+s) ([a-z]+) ([a-z]+) .+", s)
+        if m and _singular(m.group(1).lower()) != m.group(1).lower() and _participle(m.group(2)) \
+                and m.group(3) in _PREPOSITIONS and m.group(1).lower() not in self.constants:
+            return self._quantified("all", s[0].lower() + s[1:])  # "Companies based in Boston pay well."
         m = re.fullmatch(r"([A-Z][a-z]+) ([a-z]+s) (?:are|do|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?", s)
         if m and "ADJ" in _lemmas(m.group(1).lower()) and _plural_noun(m.group(2)) \
                 and m.group(1).lower() not in self.constants:
@@ -704,6 +708,13 @@ class FolioReader:
             names = self._names(m.group(1))
             said = [self.complement(m.group(2), c) for c in names or []]
             if len(said) >= 2 and None not in said:
+                return " and ".join(said)  # type: ignore[arg-type]
+        if got is None and (m := re.fullmatch(r"(.+? and [A-Z][\w' -]*?) ((?:do not |don't )?[a-z]+(?: .+)?)", s)) \
+                and (m.group(2).startswith(("do not ", "don't ")) or _base_verb(m.group(2).split()[0])) \
+                and (names := self._names(m.group(1))):
+            # "Linda and Tom work at Acme": the same said of each named one
+            said = [self.verb_phrase(m.group(2), c) for c in names]
+            if None not in said:
                 return " and ".join(said)  # type: ignore[arg-type]
         return got
 
@@ -809,6 +820,8 @@ class FolioReader:
             cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
         if not cuts:  # "All players at Roland Garros lost to ...": a past tense after the class
             cuts = [i for i in range(1, len(words)) if is_past(words[i].lower())]
+        if not cuts:  # "people born in Oslo speak ...": where a participle goes on with the class (below)
+            cuts = [i for i in range(1, len(words) - 1) if _participle(words[i].lower()) and words[i + 1].lower() in _PREPOSITIONS]
         if not cuts:  # "Everyone who speaks Norwegian lives in Norway": a verb agreeing with "everyone",
             # after the relative clause's own
             rel = next((i for i, w in enumerate(words) if w in ("who", "that", "which")), len(words))
@@ -818,8 +831,9 @@ class FolioReader:
         # verb that agrees with it
         reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
                    and words[i + 1].lower() in _PREPOSITIONS]
-        agree = [j for j in range(3, len(words)) if re.fullmatch(r"[a-z]+[^s]s", words[j])
-                 and "VERB" in _lemmas(words[j]) and any(i + 1 < j for i in reduced)]
+        plural = words[0].lower() == "people" or _plural_noun(words[0])  # "boats built by Ada float"
+        agree = [j for j in range(3, len(words)) if (_base_verb(words[j]) if plural else re.fullmatch(r"[a-z]+[^s]s", words[j])
+                 and "VERB" in _lemmas(words[j])) and any(i + 1 < j for i in reduced)]
         if agree:
             cuts = [i for i in cuts if i not in reduced] + agree[:1]
         readings = set()

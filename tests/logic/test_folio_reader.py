@@ -533,3 +533,14 @@ def test_an_adjective_opening_a_sentence_is_no_name() -> None:
     assert read[texts[0]] == "forall x. (Brave(x) and Pilot(x)) -> FlyJet(x)" and "Brave" not in consts
     assert read[texts[1]] == "Brave(Nora)"
     assert read[texts[2]] == "forall x. Pilot(x) and FlyJet(x) -> Calm(x)"  # once PilotFly(x) and Jet(x)
+
+
+def test_named_subjects_with_a_verb_and_plural_classes_with_a_participle() -> None:
+    texts = ["Linda and Tom work at Acme.", "Companies based in Boston pay well.",
+             "All people born in Oslo speak Norwegian.", "Boats built by Ada float."]
+    read, _, consts = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "WorkAt(Linda, Acme) and WorkAt(Tom, Acme)"
+    assert read[texts[1]] == "forall x. Company(x) and BaseInBoston(x) -> PayWell(x)"  # once a fact of "Companies"
+    assert read[texts[2]] == "forall x. BornInOslo(x) -> Speak(x, Norwegian)"
+    assert read[texts[3]] == "forall x. Boat(x) and BuildByAda(x) -> Float(x)"
+    assert "Companies" not in consts
