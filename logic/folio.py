@@ -816,12 +816,13 @@ class FolioReader:
         # (a relative clause's own copula comes first: take the last one that leaves both sides)
         cuts = [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
             r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs]
+        if not cuts:  # "people born in Oslo speak ...": where a participle goes on with the class (below);
+            # before the next guess, which takes "sells well" for a plural and a verb
+            cuts = [i for i in range(1, len(words) - 1) if _participle(words[i].lower()) and words[i + 1].lower() in _PREPOSITIONS]
         if not cuts:  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
             cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
         if not cuts:  # "All players at Roland Garros lost to ...": a past tense after the class
             cuts = [i for i in range(1, len(words)) if is_past(words[i].lower())]
-        if not cuts:  # "people born in Oslo speak ...": where a participle goes on with the class (below)
-            cuts = [i for i in range(1, len(words) - 1) if _participle(words[i].lower()) and words[i + 1].lower() in _PREPOSITIONS]
         if not cuts:  # "Everyone who speaks Norwegian lives in Norway": a verb agreeing with "everyone",
             # after the relative clause's own
             rel = next((i for i, w in enumerate(words) if w in ("who", "that", "which")), len(words))

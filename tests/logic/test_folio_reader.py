@@ -544,3 +544,10 @@ def test_named_subjects_with_a_verb_and_plural_classes_with_a_participle() -> No
     assert read[texts[2]] == "forall x. BornInOslo(x) -> Speak(x, Norwegian)"
     assert read[texts[3]] == "forall x. Boat(x) and BuildByAda(x) -> Float(x)"
     assert "Companies" not in consts
+
+
+def test_a_participle_after_the_class_is_cut_before_a_plural_guess() -> None:
+    """"sells well" once passed for a plural noun and a verb, cutting the class at "well"."""
+    text = "Every novel written by a famous author sells well."
+    read, _, _ = read_sentences([text], {}, [])
+    assert read[text] == "forall x. Novel(x) and WriteByFamousAuthor(x) -> SellWell(x)"
