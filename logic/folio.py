@@ -324,6 +324,8 @@ class FolioReader:
             return None
         if m := re.fullmatch(r"(?:is|are) ((?:either|neither|both) .+)", p):
             return self._mixed(m.group(1), term)  # "is either a manager and appears ... or neither ..."
+        if (got := self._coordinated(p, term)) is not None:
+            return got
         matched, got = _connected(p, lambda x: self.verb_phrase(x, term))
         if matched:
             return got
@@ -384,6 +386,28 @@ class FolioReader:
         if got is not None:
             self.verbs.add(_lemma(words[0]))  # a verb of the text: it may end a class in "All ... who ..."
         return got
+
+    def _coordinated(self, p: str, term: str) -> str | None:
+        """One verb and two objects ("likes cats or dogs", "likes neither cats nor dogs"), or two
+        verbs alone ("sings and dances"): what is said of each, joined as the words join them."""
+        m = re.fullmatch(r"(either |neither |both )?([a-z]+) (either |neither |both )?((?:an? |the )?[a-z]+) (or|and|nor) ((?:an? |the )?[a-z]+)", p)
+        if m and not (m.group(1) and m.group(3)) and "VERB" in _lemmas(m.group(2)) \
+                and m.group(2) not in _AUX | {"be", "am", "been"} and not {m.group(4), m.group(6)} & _FUNCTION_WORDS:
+            conn, verb, op = (m.group(1) or m.group(3) or "").strip(), m.group(2), m.group(5)
+            parts = [self.verb_phrase(f"{verb} {m.group(4)}", term), self.verb_phrase(f"{verb} {m.group(6)}", term)]
+        elif (m := re.fullmatch(r"(either |neither |both )?([a-z]+) (or|and|nor) ([a-z]+)", p)) \
+                and all(m.group(2).endswith("s") == w.endswith("s") and "VERB" in _lemmas(w) and w not in _AUX
+                        for w in (m.group(2), m.group(4))):
+            conn, op = (m.group(1) or "").strip(), m.group(3)
+            parts = [self.verb_phrase(m.group(2), term), self.verb_phrase(m.group(4), term)]
+        else:
+            return None
+        if None in parts:
+            return None
+        a, b = parts
+        joined = {("", "or"): f"({a} or {b})", ("", "and"): f"{a} and {b}", ("either", "or"): f"({a} xor {b})",
+                  ("both", "and"): f"{a} and {b}", ("neither", "nor"): f"{_neg(a)} and {_neg(b)}"}
+        return joined.get((conn, op))
 
     def _mixed(self, phrase: str, term: str) -> str | None:
         """A part of a connective after a copula, where complements and verb phrases mix:
@@ -515,6 +539,13 @@ class FolioReader:
     # -- sentences -------------------------------------------------------------------------
 
     def read(self, sentence: str) -> str | None:
+        known = set(self.verbs)
+        got = self._read(sentence)
+        if got is None:  # the verbs of a sentence no reading took are no verbs of the text
+            self.verbs = known
+        return got
+
+    def _read(self, sentence: str) -> str | None:
         s = re.sub(r"^\[BG\]\s*", "", sentence.strip()).rstrip(".!").strip()
         s = re.sub(r"\s+", " ", s.replace("’", "'"))
         # "is also not a A, or a B": the adverb says nothing, the commas before "or" nothing either
@@ -812,39 +843,51 @@ class FolioReader:
 
     def _quantified(self, q: str, rest: str) -> str | None:
         words = rest.split()
-        # where the class ends and what is said of it begins: at a copula or an auxiliary
-        # (a relative clause's own copula comes first: take the last one that leaves both sides)
-        cuts = [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
-            r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs]
-        if not cuts:  # "people born in Oslo speak ...": where a participle goes on with the class (below);
+        verb_s = lambda w: bool(re.fullmatch(r"[a-z]+[^s]s", w)) and "VERB" in _lemmas(w)  # noqa: E731
+        rel = next((i + 2 for i, w in enumerate(words) if w in ("who", "that", "which")), 1)
+        clause_verb = rel - 1 if rel > 1 else None  # "who flies": the word after it is its object
+        # where the class ends and what is said of it begins, by guesses in turn: the first that
+        # finds a place decides (trying the next where it reads nothing misreads: "... have people
+        # who have parents who are busy with their jobs" cut at "jobs")
+        guesses = [
+            # at a copula or an auxiliary (a relative clause's own copula comes first: every one
+            # is tried, and only one leaves both sides readable), or a verb the text uses
+            lambda: [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
+                r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs],
+            # "people born in Oslo speak ...": where a participle goes on with the class (below);
             # before the next guess, which takes "sells well" for a plural and a verb
-            cuts = [i for i in range(1, len(words) - 1) if _participle(words[i].lower()) and words[i + 1].lower() in _PREPOSITIONS]
-        if not cuts:  # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
-            cuts = [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1]
-        if not cuts:  # "All players at Roland Garros lost to ...": a past tense after the class
-            cuts = [i for i in range(1, len(words)) if is_past(words[i].lower())]
-        if not cuts:  # "Everyone who speaks Norwegian lives in Norway": a verb agreeing with "everyone",
-            # after the relative clause's own
-            rel = next((i for i, w in enumerate(words) if w in ("who", "that", "which")), len(words))
-            cuts = [j for j in range(rel + 2, len(words)) if re.fullmatch(r"[a-z]+[^s]s", words[j])
-                    and "VERB" in _lemmas(words[j]) and words[j - 1].lower() not in ("and", "or", "but")]
-        # "Every boat built by Ada floats": a participle after the class goes on with it, up to a
-        # verb that agrees with it
-        reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
-                   and words[i + 1].lower() in _PREPOSITIONS]
-        plural = words[0].lower() == "people" or _plural_noun(words[0])  # "boats built by Ada float"
-        agree = [j for j in range(3, len(words)) if (_base_verb(words[j]) if plural else re.fullmatch(r"[a-z]+[^s]s", words[j])
-                 and "VERB" in _lemmas(words[j])) and any(i + 1 < j for i in reduced)]
-        if agree:
-            cuts = [i for i in cuts if i not in reduced] + agree[:1]
-        readings = set()
-        for i in cuts:
-            if words[i - 1].lower() in _AUX | _MODAL:
-                continue  # "Employees will either have ...": a class ends before its verb's auxiliary
-            conds = self.noun_group(" ".join(words[:i]))
-            pred = self.verb_phrase(" ".join(words[i:]), "x")
-            if conds and pred is not None:
-                readings.add((tuple(conds), pred))
+            lambda: [i for i in range(1, len(words) - 1) if _participle(words[i].lower())
+                     and words[i + 1].lower() in _PREPOSITIONS],
+            # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
+            lambda: [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1],
+            # "All players at Roland Garros lost to ...": a past tense after the class
+            lambda: [i for i in range(1, len(words)) if is_past(words[i].lower())],
+            # "Everyone who speaks Norwegian lives in Norway", "Every member of the club plays
+            # chess": a verb agreeing with one, after the relative clause's own (not its object)
+            lambda: [j for j in range(rel, len(words)) if verb_s(words[j])
+                     and words[j - 1].lower() not in ("and", "or", "but") and j - 1 != clause_verb],
+        ]
+        readings: set[tuple[tuple[str, ...], str]] = set()
+        for guess in guesses:
+            if not (cuts := guess()):
+                continue
+            # "Every boat built by Ada floats": a participle after the class goes on with it, up
+            # to a verb that agrees with it
+            reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
+                       and words[i + 1].lower() in _PREPOSITIONS]
+            plural = words[0].lower() == "people" or _plural_noun(words[0])  # "boats built by Ada float"
+            agree = [j for j in range(3, len(words)) if (_base_verb(words[j]) if plural else verb_s(words[j]))
+                     and any(i + 1 < j for i in reduced)]
+            if agree:
+                cuts = [i for i in cuts if i not in reduced] + agree[:1]
+            for i in cuts:
+                if words[i - 1].lower() in _AUX | _MODAL:
+                    continue  # "Employees will either have ...": a class ends before its verb's auxiliary
+                conds = self.noun_group(" ".join(words[:i]))
+                pred = self.verb_phrase(" ".join(words[i:]), "x")
+                if conds and pred is not None:
+                    readings.add((tuple(conds), pred))
+            break
         if len(readings) != 1:
             return None  # no reading, or two: the words do not decide
         conds_t, pred = readings.pop()

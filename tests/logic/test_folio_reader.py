@@ -551,3 +551,22 @@ def test_a_participle_after_the_class_is_cut_before_a_plural_guess() -> None:
     text = "Every novel written by a famous author sells well."
     read, _, _ = read_sentences([text], {}, [])
     assert read[text] == "forall x. Novel(x) and WriteByFamousAuthor(x) -> SellWell(x)"
+
+
+def test_one_verb_two_objects_and_two_verbs_alone() -> None:
+    texts = ["Nora does not like cats or dogs.", "Nora likes neither cats nor dogs.", "Ada either sings or dances.",
+             "Bob sings and dances.", "Mia likes either tea or coffee."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "not (LikeCat(Nora) or LikeDog(Nora))"
+    assert read[texts[1]] == "not LikeCat(Nora) and not LikeDog(Nora)"
+    assert read[texts[2]] == "(Sing(Ada) xor Dance(Ada))"
+    assert read[texts[3]] == "Sing(Bob) and Dance(Bob)"  # once the one predicate SingAndDance
+    assert read[texts[4]] == "(LikeTea(Mia) xor LikeCoffee(Mia))"
+
+
+def test_every_one_of_a_class_with_a_singular_verb() -> None:
+    texts = ["Every member of the chess club plays chess.", "Every pilot who flies jets sings.", "Every pilot flies."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "forall x. MemberOfChessClub(x) -> PlayChess(x)"
+    assert read[texts[1]] == "forall x. Pilot(x) and FlyJet(x) -> Sing(x)"
+    assert read[texts[2]] == "forall x. Pilot(x) -> Fly(x)"
