@@ -50,7 +50,8 @@ _FUNCTION_WORDS = {"in", "of", "at", "on", "by", "with", "for", "to", "from", "a
                    "under", "not", "no", "all", "some", "most", "many", "more", "less", "very"}
 _NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _KIND_VERBS = {"is", "was", "has", "does", "doesn't", "isn't", "wasn't", "can", "cannot"}
-_HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b", re.I)
+_HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b"
+                    r"|^(?:most|many|several|few|a few)\b", re.I)  # "Most pilots are brave" is no rule
 _QUANT_START = re.compile(r"^(?:all|every|each|no|some|if|either|neither|both|there|it|a|an|the|any|most|many|"
                           r"everyone|everything|someone|something|people|nobody|none)\b", re.I)
 
@@ -554,6 +555,15 @@ class FolioReader:
         s = re.sub(r"\b(is|are|was|were) no longer\b", r"\1 not", s)
         s = re.sub(r"\bno longer ([a-z]+)\b", lambda m: f"{'does' if m.group(1).endswith('s') else 'do'} not {_lemma(m.group(1), verb_first=True)}"
                    if "VERB" in _lemmas(m.group(1)) else m.group(0), s)
+        # "never" is "not" ("has never flown a jet", "is never late", "never sails")
+        s = re.sub(r"\b(is|are|was|were|does|do|did) never\b", r"\1 not", s)
+        s = re.sub(r"\b(?:has|have|had) never ([a-z]+)\b", lambda m: f"does not {_lemma(m.group(1), verb_first=True)}"
+                   if _participle(m.group(1)) or is_past(m.group(1)) else m.group(0), s)  # "has never flown": did not fly
+        s = re.sub(r"\bnever ([a-z]+)\b", lambda m: f"{'does' if m.group(1).endswith('s') else 'do'} not {_lemma(m.group(1), verb_first=True)}"
+                   if "VERB" in _lemmas(m.group(1)) else m.group(0), s)
+        s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {'an' if m.group(2)[0] in 'aeiou' else 'a'} {_singular(m.group(2))}"
+                   if _plural_noun(m.group(2)) else m.group(0), s)  # "Nora is one of the pilots": a pilot
+        s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
         # "Nora is not a pilot, nor is she a sailor": neither one
         s = re.sub(r"^(.+?) (is|are|was) not (.+?),? nor (?:is|are|was) (?:he|she|it|they) (.+)$", r"\1 \2 neither \3 nor \4", s)
         # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
@@ -619,14 +629,20 @@ class FolioReader:
         if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
             conds = self.noun_group(m.group(1))
             return "exists x. " + " and ".join(conds) if conds else None
+        if m := re.fullmatch(r"Not (?:all|every) (.+)", s):  # "Not all pilots are brave": some are not
+            inner = self._quantified("all", m.group(1))
+            g = re.fullmatch(r"forall x\. (.+?) -> (.+)", inner or "")
+            return f"exists x. {g.group(1)} and {_neg(_group(g.group(2)))}" if g else None
         m = re.fullmatch(r"(All|Every|Each|Any|No|Some)(?: of)? (.+)", s)
         if m:
             return self._quantified(m.group(1).lower(), m.group(2))
         # a class with a relative clause says what holds of each of it: "Sailors who fish at night
         # are brave", "A sailor who fishes at night is brave" (in the present; "A man who lived in
         # Paris wrote it" tells of one man)
+        s = re.sub(r"^Those (who|that) ", r"People \1 ", s)  # "Those who fly are brave"
         m = re.fullmatch(r"(People|[A-Z][a-z]+s|(?:A|An) [a-z][\w-]*(?: [a-z][\w-]*){0,2}) (?:who|that) .+", s)
-        if m and (m.group(1) == "People" or _plural_noun(m.group(1)) or not any(is_past(w.lower()) for w in s.split())):
+        if m and (m.group(1) == "People" or _plural_noun(m.group(1))
+                  or not any(is_past(w.lower()) and "ADJ" not in _lemmas(w.lower()) for w in s.split())):
             return self._quantified("all", re.sub(r"^(?:A|An) ", "", s[0].lower() + s[1:]))
         # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
@@ -662,7 +678,7 @@ class FolioReader:
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", s):
             conds, rest = g
             body = self.verb_phrase(rest, "x")
-            if body is None or not re.match(r"(?:is |are )?(?:either|neither)\b|is\b", rest.lower()):
+            if body is None or not re.match(r"(?:is |are )?(?:either|neither)\b|is\b|(?:cannot|can't|can not) be\b", rest.lower()):
                 return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
             return _forall(conds, body)
         return self._facts(s) or self._either_kind(s)
@@ -713,10 +729,10 @@ class FolioReader:
     def _facts(self, s: str) -> str | None:
         """One fact, or two about different individuals joined by "and"/"or" ("Rose is a human
         or Jerry is a manager")."""
-        for op in (" and ", " or "):
+        for op in (" and ", " or ", ", but "):  # "Nora likes Ada, but Ada does not like her": both
             parts = s.split(op)
             if len(parts) == 2 and re.match(r"[A-Z]", parts[1]):
-                a, b = self._fact(parts[0]), self._fact(parts[1])
+                a, b = self._fact(parts[0].rstrip(",")), self._fact(parts[1])
                 if a is not None and b is not None:
                     return f"{_group(a)} {op.strip()} {_group(b)}" if op == " or " else f"{a} and {b}"
         if (m := re.fullmatch(r"Either ([A-Z].+?),? or ([A-Z].+)", s)) \

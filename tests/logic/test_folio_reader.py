@@ -570,3 +570,18 @@ def test_every_one_of_a_class_with_a_singular_verb() -> None:
     assert read[texts[0]] == "forall x. MemberOfChessClub(x) -> PlayChess(x)"
     assert read[texts[1]] == "forall x. Pilot(x) and FlyJet(x) -> Sing(x)"
     assert read[texts[2]] == "forall x. Pilot(x) -> Fly(x)"
+
+
+def test_hedges_never_not_all_at_least_one_and_but() -> None:
+    texts = ["Most pilots are brave.", "Nora has never flown a jet.", "Not all sailors are calm.",
+             "At least one sailor is brave.", "Those who fly are calm.", "A pilot cannot be a sailor.",
+             "Nora likes Ada, but Ada does not like Nora.", "A person who is tired does not fly."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert texts[0] not in read  # "most" is no rule (it once read as the class MostPilot)
+    assert read[texts[1]] == "not FlyJet(Nora)"
+    assert read[texts[2]] == "exists x. Sailor(x) and not Calm(x)"
+    assert read[texts[3]] == "exists x. Sailor(x) and Brave(x)"
+    assert read[texts[4]] == "forall x. Fly(x) -> Calm(x)"
+    assert read[texts[5]] == "forall x. Pilot(x) -> not Sailor(x)"
+    assert read[texts[6]] == "Like(Nora, Ada) and not Like(Ada, Nora)"
+    assert read[texts[7]] == "forall x. Tired(x) -> not Fly(x)"
