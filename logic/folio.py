@@ -449,6 +449,11 @@ class FolioReader:
                 return [left, right]
             if re.fullmatch(r"[a-z]+[^s]s", b) and _lemma(b) in self.verbs and len(right.split()) >= 2:
                 return [left, right]  # "is not a picky eater and spends ...": a verb the text uses elsewhere
+            rb = right.split()
+            if len(at) == 1 and a in ("is", "are", "was", "were") and re.fullmatch(r"[a-z]+[^s]s", b) \
+                    and "VERB" in _lemmas(b) and len(rb) >= 2 and ("NOUN" not in _lemmas(b) or rb[1] in _PREPOSITIONS
+                                                                   or rb[1] in ("a", "an", "the") or rb[1][0].isupper()):
+                return [left, right]  # "is a pilot and lives in Oslo": a copula's phrase, then a verb's
             if a in _OPEN | _DROP or b in _OPEN | _DROP or len(left.split()) < 2 or len(right.split()) < 2:
                 continue
             if len(at) == 1 and a.endswith("s") and b.endswith("s") and not b.endswith("ss"):
@@ -626,6 +631,7 @@ class FolioReader:
             return None  # "Only Nora owns a boat": no one else does, which no fact of hers says
         s = re.sub(r"^None of the ", "No ", s)  # "None of the sailors are lazy"
         s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
+        s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
         if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
             conds = self.noun_group(m.group(1))
             return "exists x. " + " and ".join(conds) if conds else None
@@ -735,6 +741,10 @@ class FolioReader:
                 a, b = self._fact(parts[0].rstrip(",")), self._fact(parts[1])
                 if a is not None and b is not None:
                     return f"{_group(a)} {op.strip()} {_group(b)}" if op == " or " else f"{a} and {b}"
+        if (m := re.fullmatch(r"Either ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) or ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (is|was|does|has|[a-z]+s) (.+)", s)) \
+                and (a := self._fact(f"{m.group(1)} {m.group(3)} {m.group(4)}")) is not None \
+                and (b := self._fact(f"{m.group(2)} {m.group(3)} {m.group(4)}")) is not None:
+            return f"({_group(a)} xor {_group(b)})"  # "Either Nora or Ada is a pilot"
         if (m := re.fullmatch(r"Either ([A-Z].+?),? or ([A-Z].+)", s)) \
                 and (a := self._fact(m.group(1))) is not None and (b := self._fact(m.group(2))) is not None:
             return f"({_group(a)} xor {_group(b)})"  # "Either Nora is a pilot or Ada is a sailor"

@@ -585,3 +585,13 @@ def test_hedges_never_not_all_at_least_one_and_but() -> None:
     assert read[texts[5]] == "forall x. Pilot(x) -> not Sailor(x)"
     assert read[texts[6]] == "Like(Nora, Ada) and not Like(Ada, Nora)"
     assert read[texts[7]] == "forall x. Tired(x) -> not Fly(x)"
+
+
+def test_or_both_a_copula_then_a_verb_and_either_of_two_names() -> None:
+    texts = ["Nora is a pilot or a sailor, or both.", "Nora is a pilot and lives in Oslo.",
+             "Either Ada or Bob is a sailor.", "Either Mia is a pilot or Bob is a sailor."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "(Pilot(Nora) or Sailor(Nora))"  # once a class "Both"
+    assert read[texts[1]] == "Pilot(Nora) and LiveIn(Nora, Oslo)"  # once Live(Nora) and InOslo(Nora)
+    assert read[texts[2]] == "(Sailor(Ada) xor Sailor(Bob))"
+    assert read[texts[3]] == "(Pilot(Mia) xor Sailor(Bob))"
