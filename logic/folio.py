@@ -393,7 +393,8 @@ class FolioReader:
         verbs alone ("sings and dances"): what is said of each, joined as the words join them."""
         m = re.fullmatch(r"(either |neither |both )?([a-z]+) (either |neither |both )?((?:an? |the )?[a-z]+) (or|and|nor) ((?:an? |the )?[a-z]+)", p)
         if m and not (m.group(1) and m.group(3)) and "VERB" in _lemmas(m.group(2)) \
-                and m.group(2) not in _AUX | {"be", "am", "been"} and not {m.group(4), m.group(6)} & _FUNCTION_WORDS:
+                and m.group(2) not in (_AUX - {"has", "have", "had"}) | {"be", "am", "been"} \
+                and not {m.group(4), m.group(6)} & _FUNCTION_WORDS:
             conn, verb, op = (m.group(1) or m.group(3) or "").strip(), m.group(2), m.group(5)
             parts = [self.verb_phrase(f"{verb} {m.group(4)}", term), self.verb_phrase(f"{verb} {m.group(6)}", term)]
         elif (m := re.fullmatch(r"(either |neither |both )?([a-z]+) (or|and|nor) ([a-z]+)", p)) \
@@ -632,6 +633,8 @@ class FolioReader:
         s = re.sub(r"^None of the ", "No ", s)  # "None of the sailors are lazy"
         s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
         s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
+        s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {'an' if m.group(1)[0] in 'aeiou' else 'a'} "
+                   f"{_singular(m.group(1))} {m.group(2)} " if _plural_noun(m.group(1)) else m.group(0), s)  # "There are pilots who ..."
         if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
             conds = self.noun_group(m.group(1))
             return "exists x. " + " and ".join(conds) if conds else None
@@ -753,7 +756,7 @@ class FolioReader:
             # "Nora is a pilot, and she is brave": the pronoun is the one the first clause names
             return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{a} and {b}"
         got = self._fact(s)
-        if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), ((?:a|an) [a-z][\w -]*?|[a-z]+ [\w -]+?), ((?:is|was|has|does|can) .+)", s)) \
+        if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), ((?:a|an) [a-z][\w -]*?|[a-z]+ [\w -]+?), ((?:is|was|has|does|can|[a-z]+s) .+)", s)) \
                 and (m.group(2).split()[0] in ("a", "an") or _participle(m.group(2).split()[0])) \
                 and (c := self.individual(m.group(1))) is not None:
             # "Nora, a sailor, is brave", "Nora, born in Oslo, is brave": the apposition is said of her too

@@ -595,3 +595,11 @@ def test_or_both_a_copula_then_a_verb_and_either_of_two_names() -> None:
     assert read[texts[1]] == "Pilot(Nora) and LiveIn(Nora, Oslo)"  # once Live(Nora) and InOslo(Nora)
     assert read[texts[2]] == "(Sailor(Ada) xor Sailor(Bob))"
     assert read[texts[3]] == "(Pilot(Mia) xor Sailor(Bob))"
+
+
+def test_has_two_objects_there_are_and_an_apposition_before_any_verb() -> None:
+    texts = ["Nora has a license and a plane.", "There are sailors who are lazy.", "Ada, a pilot from Oslo, flies jets."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "HaveLicense(Nora) and HavePlane(Nora)"  # once HaveLicenseAndPlane
+    assert read[texts[1]] == "exists x. Sailor(x) and Lazy(x)"
+    assert read[texts[2]] == "Pilot(Ada) and FromOslo(Ada) and FlyJet(Ada)"
