@@ -570,6 +570,9 @@ class FolioReader:
         s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {'an' if m.group(2)[0] in 'aeiou' else 'a'} {_singular(m.group(2))}"
                    if _plural_noun(m.group(2)) else m.group(0), s)  # "Nora is one of the pilots": a pilot
         s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
+        # "The city of Pierre is ...": Pierre, a city (a place's kind before its name, not a part of it)
+        s = re.sub(r"^(?:[Tt]he|[Aa]n?) (city|town|village|state|country|island|region|province|county) of ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) "
+                   r"(?=is |was |has |does |[a-z]+s )", lambda m: f"{m.group(2)}, {'an' if m.group(1)[0] in 'aeiou' else 'a'} {m.group(1)}, ", s)
         # "Nora is not a pilot, nor is she a sailor": neither one
         s = re.sub(r"^(.+?) (is|are|was) not (.+?),? nor (?:is|are|was) (?:he|she|it|they) (.+)$", r"\1 \2 neither \3 nor \4", s)
         # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
@@ -657,6 +660,10 @@ class FolioReader:
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
+        m = re.fullmatch(r"([A-Z][a-z]+s) (in|at|on|from|of|with) (.+)", s)
+        if m and _plural_noun(m.group(1)) and m.group(1).lower() not in self.constants \
+                and (got := self._quantified("all", s[0].lower() + s[1:])) is not None:
+            return got  # "Students at Harvard work hard."
         m = re.fullmatch(r"([A-Z][a-z]+s) ([a-z]+) ([a-z]+) .+", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and _participle(m.group(2)) \
                 and m.group(3) in _PREPOSITIONS and m.group(1).lower() not in self.constants:
@@ -891,6 +898,9 @@ class FolioReader:
             lambda: [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1],
             # "All players at Roland Garros lost to ...": a past tense after the class
             lambda: [i for i in range(1, len(words)) if is_past(words[i].lower())],
+            # "students at Harvard work hard": a plural class, where it is, then a base-form verb
+            lambda: [j for j in range(3, len(words)) if _plural_noun(words[0]) and words[1] in _PREPOSITIONS
+                     and _base_verb(words[j]) and not _base_verb(words[j - 1])][:1],
             # "Everyone who speaks Norwegian lives in Norway", "Every member of the club plays
             # chess": a verb agreeing with one, after the relative clause's own (not its object)
             lambda: [j for j in range(rel, len(words)) if verb_s(words[j])

@@ -115,7 +115,9 @@ class Reader:
         if low in self.constants:
             self.used_constants.setdefault(self.constants[low])
             return self.constants[low]
-        if p.lower().startswith("the ") and re.fullmatch(r"[a-z]+(?: [a-z]+){0,2}", low) \
+        # "the bald eagle" (lower case: "The Nile flows" is no phrase), not "the city of" before a name
+        if p.lower().startswith("the ") and re.fullmatch(r"[a-z]+(?: [a-z]+){0,2}", p[4:]) \
+                and low.split()[-1] not in ("of", "in", "at", "on", "from", "to", "for", "with", "by") \
                 and not set(low.split()) & _FUNCTION:
             self.constants[low] = camel(low)  # "the bald eagle" as a subject before a verb
             self.used_constants.setdefault(self.constants[low])

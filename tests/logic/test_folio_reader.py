@@ -603,3 +603,12 @@ def test_has_two_objects_there_are_and_an_apposition_before_any_verb() -> None:
     assert read[texts[0]] == "HaveLicense(Nora) and HavePlane(Nora)"  # once HaveLicenseAndPlane
     assert read[texts[1]] == "exists x. Sailor(x) and Lazy(x)"
     assert read[texts[2]] == "Pilot(Ada) and FromOslo(Ada) and FlyJet(Ada)"
+
+
+def test_places_in_names_and_classes() -> None:
+    texts = ["The Nile flows through Egypt.", "The city of Pierre is not in Montana.", "Students at Oxford work hard."]
+    read, _, consts = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "FlowThrough(Nile, Egypt)"  # once Through(NileFlows, Egypt)
+    assert read[texts[1]] == "City(Pierre) and not InMontana(Pierre)"
+    assert read[texts[2]] == "forall x. Student(x) and AtOxford(x) -> WorkHard(x)"
+    assert not {"NileFlows", "CityOf", "CityOfPierre"} & set(consts)
