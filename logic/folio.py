@@ -603,6 +603,8 @@ class FolioReader:
             or re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) ([^,]+), (.+)", s)
         if m:
             return self._conditional(m.group(1), m.group(2))
+        if m := re.fullmatch(r"[Ii]f ([^,]+?) ((?:they|he|she) .+)", s):  # no comma: "If a player left a team they ..."
+            return self._conditional(m.group(1), m.group(2))
         # "People feel tired when they get a flu.": the condition after the consequent
         m = re.fullmatch(r"([^,]+?),? (?:if|when|whenever) (they|he|she|it) (.+)", s)
         first = m.group(1)[0].lower() + m.group(1)[1:] if m else ""  # "Sailors sing ..." begins the sentence
@@ -947,6 +949,8 @@ class FolioReader:
             if cls is None or part is None or head is None:
                 return None
             return _forall([cls, _neg(part) if m.group(3) else part], head, arrow)
+        if (got := self._class_object(cond, then, arrow)) is not None:
+            return got  # "If a player left a team, they do not play for that team": two things
         g = self.generic(cond)
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", cond):
             conds, rest = g
@@ -1003,6 +1007,31 @@ class FolioReader:
         if cls is None or body is None or head is None:
             return None
         return _forall([cls, body], head, arrow)
+
+
+    def _class_object(self, cond: str, then: str, arrow: str) -> str | None:
+        """"If a player left a team, they do not play for that team": any one of a class, its
+        relation to any one of another, and what follows of the two (x and y)."""
+        m = re.fullmatch(r"(?:(?:a|an) ([a-z][\w-]*(?: [a-z][\w-]*)?)|someone|somebody) ([a-z]+) (?:a|an|any) ([a-z][\w-]*(?: [a-z][\w-]*)?)", cond)
+        if not m or "VERB" not in _lemmas(m.group(2)) or not (m.group(2).endswith("s") or is_past(m.group(2))):
+            return None
+        obj = m.group(3).split()[-1]
+        t = re.fullmatch(rf"(?:they|he|she|it|the {m.group(1) or 'person'}) (.+?) (?:that {re.escape(obj)}|it|them)"
+                         r"(?: ((?:to|for|with|from|in|at|on|by) [a-z]+))?", then)
+        if not t:
+            return None
+        said = t.group(1)
+        negated = bool(re.match(_NEG_AUX + r" ", said))
+        said = re.sub(r"^(?:" + _NEG_AUX + r"|will|would|can|does|do) ", "", said)
+        verb = normalize_phrase(f"{said} {t.group(2) or ''}")  # "play for" (that team): the relation's words
+        if not verb or len(verb.split()) > 3 or (verb.split()[-1] in _OPEN and verb.split()[-1] not in _PREPOSITIONS):
+            return None
+        conds = [c for c in (self.unary(m.group(1), "x") if m.group(1) else "", self.unary(m.group(3), "y")) if c != ""]
+        if None in conds:
+            return None
+        body = f"{self.name(normalize_phrase(m.group(2)), 2)}(x, y)"
+        head = f"{self.name(verb, 2)}(x, y)"
+        return f"forall x y. {' and '.join([*conds, body])} {arrow} {_neg(head) if negated else head}"  # type: ignore[list-item]
 
 
 def _constant_name(phrase: str) -> str:

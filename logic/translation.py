@@ -241,7 +241,12 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         a = _article(phrase)
         again = {t: _safely(folio.read, the.sub(lambda m: f"{a if m.group(0)[:3].lower() == 'the' else a.capitalize()} {phrase}",
                                        t, count=1)) for t in texts if the.search(t)}
-        kept = {t: r for t, r in read.items() if t not in again} | {t: r for t, r in again.items() if r is not None}
+        kept = dict(read)
+        for t, r in again.items():  # a failed re-read keeps the reading where it names no such individual
+            if r is not None:
+                kept[t] = r
+            elif t in kept and re.search(rf"\b{c}\b(?!\()", kept[t]):
+                del kept[t]
         if not any(re.search(rf"\b{c}\b(?!\()", r) for r in kept.values()):  # no individual left
             read = kept
             clash.discard(c)
@@ -252,7 +257,7 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         # jets" as a fact of someone named Brave beside "Nora is brave"), left to the model
         as_class = {t for t, r in read.items() if re.search(rf"\b{c}\(", r)}
         as_name = {t for t, r in read.items() if re.search(rf"\b{c}\b(?!\()", r)}
-        if len(as_class) >= 2 and len(as_class) > len(as_name):
+        if (len(as_class) >= 2 or not as_name) and len(as_class) > len(as_name):  # none: a discarded try's name
             read = {t: r for t, r in read.items() if t not in as_name}
             reader.used_constants.pop(c, None)
             clash.discard(c)
@@ -343,8 +348,10 @@ async def translate_ours(parts: ProblemParts, llm: BaseLLM, options: TranslateOp
 
 async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contradictions | None = None) -> str:
     options = engine.options
-    sentences = split_clauses(parts.premises)
-    whole = parts.premises + " " + parts.statement
+    # FOLIO's "[BG]" marks background knowledge: no word of the sentence (it once became a class "BG")
+    premises = re.sub(r"\[BG\]\s*", "", parts.premises)
+    sentences = split_clauses(premises)
+    whole = premises + " " + parts.statement
     names = name_candidates(whole)
     if not names:
         raise TranslationError("the problem has no words to name constants or predicates with", stage="translate")

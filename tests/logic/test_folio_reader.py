@@ -612,3 +612,16 @@ def test_places_in_names_and_classes() -> None:
     assert read[texts[1]] == "City(Pierre) and not InMontana(Pierre)"
     assert read[texts[2]] == "forall x. Student(x) and AtOxford(x) -> WorkHard(x)"
     assert not {"NileFlows", "CityOf", "CityOfPierre"} & set(consts)
+
+
+def test_a_rule_between_two_things_of_two_classes() -> None:
+    """"If a player left a team they no longer play for that team": x and y, and the relation
+    the rule's consequent says of both ("that team", "it")."""
+    texts = ["If a player left a team they no longer play for that team.", "If someone owns a car, they pay tax for it.",
+             "If a pilot flies a plane, then the pilot inspects that plane."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read[texts[0]] == "forall x y. Player(x) and Team(y) and Leave(x, y) -> not PlayFor(x, y)"
+    assert read[texts[1]] == "forall x y. Car(y) and Own(x, y) -> PayTaxFor(x, y)"  # once PayTaxForIt(x)
+    assert read[texts[2]] == "forall x y. Pilot(x) and Plane(y) and Fly(x, y) -> Inspect(x, y)"
+    _read_and_solve("If a player left a team they no longer play for that team. Lyon is a team. Robert is a player. "
+                    "Robert left Lyon.", "Robert plays for Lyon.", "Leave(x, y) -> not PlayFor(x, y)", "False")
