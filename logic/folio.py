@@ -559,20 +559,18 @@ class FolioReader:
         s = re.sub(r"\b(is|are|was|were|does|do) also\b", r"\1", re.sub(r", or\b", " or", s))
         # "no longer" is "not" now: "is no longer a pilot", "no longer plays for X" ("does not play")
         s = re.sub(r"\b(is|are|was|were) no longer\b", r"\1 not", s)
-        s = re.sub(r"\bno longer ([a-z]+)\b", lambda m: f"{'does' if m.group(1).endswith('s') else 'do'} not {_lemma(m.group(1), verb_first=True)}"
-                   if "VERB" in _lemmas(m.group(1)) else m.group(0), s)
+        s = re.sub(r"\bno longer ([a-z]+)\b", _not_verb, s)
         # "never" is "not" ("has never flown a jet", "is never late", "never sails")
         s = re.sub(r"\b(is|are|was|were|does|do|did) never\b", r"\1 not", s)
         s = re.sub(r"\b(?:has|have|had) never ([a-z]+)\b", lambda m: f"does not {_lemma(m.group(1), verb_first=True)}"
                    if _participle(m.group(1)) or is_past(m.group(1)) else m.group(0), s)  # "has never flown": did not fly
-        s = re.sub(r"\bnever ([a-z]+)\b", lambda m: f"{'does' if m.group(1).endswith('s') else 'do'} not {_lemma(m.group(1), verb_first=True)}"
-                   if "VERB" in _lemmas(m.group(1)) else m.group(0), s)
-        s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {'an' if m.group(2)[0] in 'aeiou' else 'a'} {_singular(m.group(2))}"
+        s = re.sub(r"\bnever ([a-z]+)\b", _not_verb, s)
+        s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {article(m.group(2))} {_singular(m.group(2))}"
                    if _plural_noun(m.group(2)) else m.group(0), s)  # "Nora is one of the pilots": a pilot
         s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
         # "The city of Pierre is ...": Pierre, a city (a place's kind before its name, not a part of it)
         s = re.sub(r"^(?:[Tt]he|[Aa]n?) (city|town|village|state|country|island|region|province|county) of ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) "
-                   r"(?=is |was |has |does |[a-z]+s )", lambda m: f"{m.group(2)}, {'an' if m.group(1)[0] in 'aeiou' else 'a'} {m.group(1)}, ", s)
+                   r"(?=is |was |has |does |[a-z]+s )", lambda m: f"{m.group(2)}, {article(m.group(1))} {m.group(1)}, ", s)
         # "Nora is not a pilot, nor is she a sailor": neither one
         s = re.sub(r"^(.+?) (is|are|was) not (.+?),? nor (?:is|are|was) (?:he|she|it|they) (.+)$", r"\1 \2 neither \3 nor \4", s)
         # a quoted title ("Black Mirror", “Walden”) is a name; other quotations stay unread
@@ -638,7 +636,7 @@ class FolioReader:
         s = re.sub(r"^None of the ", "No ", s)  # "None of the sailors are lazy"
         s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
         s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
-        s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {'an' if m.group(1)[0] in 'aeiou' else 'a'} "
+        s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {article(m.group(1))} "
                    f"{_singular(m.group(1))} {m.group(2)} " if _plural_noun(m.group(1)) else m.group(0), s)  # "There are pilots who ..."
         if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
             conds = self.noun_group(m.group(1))
@@ -861,11 +859,10 @@ class FolioReader:
         rest = " ".join(words[run:])
         if not run or not (c := self.individual(" ".join(words[:run]))):
             return None
-        negated = bool(re.match(_NEG_AUX + r" ", rest))
-        rest = re.sub(r"^(?:" + _NEG_AUX + r"|will|would|can|does|do) ", "", rest)
-        verb = normalize_phrase(f"{rest} {tail}")  # the tail: "... share it to Lisa"
-        if not verb or len(verb.split()) > 3 or verb.split()[-1] in _OPEN:
+        got = _relation_words(rest, tail)  # the tail: "... share it to Lisa"
+        if got is None:
             return None
+        verb, negated = got
         atom = f"{self.name(verb, 2)}({c}, {obj})"
         return _neg(atom) if negated else atom
 
@@ -1020,12 +1017,10 @@ class FolioReader:
                          r"(?: ((?:to|for|with|from|in|at|on|by) [a-z]+))?", then)
         if not t:
             return None
-        said = t.group(1)
-        negated = bool(re.match(_NEG_AUX + r" ", said))
-        said = re.sub(r"^(?:" + _NEG_AUX + r"|will|would|can|does|do) ", "", said)
-        verb = normalize_phrase(f"{said} {t.group(2) or ''}")  # "play for" (that team): the relation's words
-        if not verb or len(verb.split()) > 3 or (verb.split()[-1] in _OPEN and verb.split()[-1] not in _PREPOSITIONS):
+        got = _relation_words(t.group(1), t.group(2) or "", end_preposition=True)  # "play for" (that team)
+        if got is None:
             return None
+        verb, negated = got
         conds = [c for c in (self.unary(m.group(1), "x") if m.group(1) else "", self.unary(m.group(3), "y")) if c != ""]
         if None in conds:
             return None
@@ -1063,6 +1058,29 @@ def _wrapped(f: str) -> bool:
         if depth == 0:
             return i == len(f) - 1
     return False
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _not_verb(m: re.Match[str]) -> str:
+    """"no longer plays", "never sails" -> "does not play", "does not sail" (a verb, else as is)."""
+    w = m.group(1)
+    return f"{'does' if w.endswith('s') else 'do'} not {_lemma(w, verb_first=True)}" if "VERB" in _lemmas(w) else m.group(0)
+
+
+def _relation_words(said: str, tail: str, end_preposition: bool = False) -> tuple[str, bool] | None:
+    """A relation's name words from "does not play for" (+ a tail: "share it to Lisa") and
+    whether it is denied; None past three words or ending open ("play for" only with
+    ``end_preposition``: "... play for that team")."""
+    negated = bool(re.match(_NEG_AUX + r" ", said))
+    said = re.sub(r"^(?:" + _NEG_AUX + r"|will|would|can|does|do) ", "", said)
+    verb = normalize_phrase(f"{said} {tail}")
+    last = verb.split()[-1] if verb else ""
+    if not verb or len(verb.split()) > 3 or (last in _OPEN and not (end_preposition and last in _PREPOSITIONS)):
+        return None
+    return verb, negated
 
 
 def _third_person(phrase: str) -> str:

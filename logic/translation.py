@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.folio import FolioReader, singular
+from logic.folio import FolioReader, article, singular
 from logic.postulates import used_postulates
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
@@ -238,7 +238,7 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         # so is "Bile duct cancer is a severe cancer" beside "... is a bile duct cancer"
         kind = rf"|^(?i:{re.escape(phrase)})\b" if phrase in folio.kinds else ""
         the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b{kind}")
-        a = _article(phrase)
+        a = article(phrase)
         again = {t: _safely(folio.read, the.sub(lambda m: f"{a if m.group(0)[:3].lower() == 'the' else a.capitalize()} {phrase}",
                                        t, count=1)) for t in texts if the.search(t)}
         kept = dict(read)
@@ -293,10 +293,6 @@ def _safely(read: Callable[[str], str | None], text: str) -> str | None:
     except (IndexError, KeyError, ValueError, RecursionError) as e:
         log.warning("reader failed on %r: %s: %s", text[:200], type(e).__name__, e)
         return None
-
-
-def _article(phrase: str) -> str:
-    return "an" if phrase[:1].lower() in "aeiou" else "a"
 
 
 def _split_compounds(read: dict[str, str]) -> dict[str, str]:
