@@ -32,8 +32,15 @@ _OBJECT_END = r"(?=\s+(?:is|are|was|were|does|do|and|then)\b|\s*[,.?!]|\s*$)"
 
 
 def camel(words: str) -> str:
-    """``bald eagle`` -> ``BaldEagle``."""
-    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[\s_-]+", words.strip()) if p)
+    """``bald eagle`` -> ``BaldEagle``; an acronym is one word like any other (``reality TV
+    show`` -> ``RealityTvShow``), so that a name is spelled one way however a sentence cases it."""
+    return "".join(p.capitalize() if len(p) > 1 and p.isupper() else p[:1].upper() + p[1:]
+                   for p in re.split(r"[\s_-]+", words.strip()) if p)
+
+
+def canonical(name: str) -> str:
+    """A name spelled as ``camel`` spells it: ``RealityTVShow`` -> ``RealityTvShow``."""
+    return re.sub(r"[A-Z]{2,}(?=[A-Z][a-z]|[0-9]|$)", lambda m: m.group(0).capitalize(), name)
 
 
 @lru_cache(maxsize=4096)

@@ -23,7 +23,7 @@ from logic.postulates import used_postulates
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
-from logic.phrases import Reader, camel, entity_phrases
+from logic.phrases import Reader, camel, canonical, entity_phrases
 from logic.problem import ProblemParts, content_words, name_candidates, name_joiners
 from collections.abc import Awaitable, Callable
 
@@ -104,8 +104,8 @@ def _declarations(text: str) -> tuple[dict[str, int], list[str]]:
     consts: list[str] = []
     for line in text.splitlines():
         m = re.match(r"\s*pred\s+([A-Za-z_]\w*)\s*/\s*(\d)", line)
-        if m and m.group(1) not in preds and m.group(1) not in consts:
-            preds[m.group(1)] = int(m.group(2))
+        if m and canonical(m.group(1)) not in preds and m.group(1) not in consts:
+            preds[canonical(m.group(1))] = int(m.group(2))
         m = re.match(r"\s*const\s+(.+)", line)
         if m:
             for n in re.split(r"\s*,\s*", m.group(1).strip()):

@@ -625,3 +625,15 @@ def test_a_rule_between_two_things_of_two_classes() -> None:
     assert read[texts[2]] == "forall x y. Pilot(x) and Plane(y) and Fly(x, y) -> Inspect(x, y)"
     _read_and_solve("If a player left a team they no longer play for that team. Lyon is a team. Robert is a player. "
                     "Robert left Lyon.", "Robert plays for Lyon.", "Leave(x, y) -> not PlayFor(x, y)", "False")
+
+
+def test_an_acronym_is_one_name_however_it_is_cased() -> None:
+    # the model declares "RealityTVShow"; the words read "reality TV shows" and "reality tv
+    # show": one predicate, so the rule and the fact chain (two spellings were two predicates)
+    from logic.translation import _declarations
+
+    preds, _ = _declarations("pred RealityTVShow/1\npred Show/1")
+    texts = ["All reality TV shows are shows.", "Nora is not a reality tv show."]
+    read, preds, _ = read_sentences(texts, preds, [])
+    assert read == {texts[0]: "forall x. RealityTvShow(x) -> Show(x)", texts[1]: "not RealityTvShow(Nora)"}
+    assert [p for p in preds if p.lower() == "realitytvshow"] == ["RealityTvShow"]
