@@ -35,6 +35,18 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             if q != p and p.startswith(q) and re.match(r"(?:In|On|At|During|From|Since|After|Before)(?:[A-Z0-9]|$)",
                                                        rest) and len(rest) > 2:
                 out.append(f"forall x. {p}(x) -> {q}(x)")
+    # where a thing is put is where it is: "located in Montana" is "in Montana", and what is
+    # listed in, kept at or selected into a list is in it (never "born in": a past place)
+    for p in preds:
+        m = re.match(r"([A-Z][a-z]+)(In|At|On|Into)((?:[A-Z0-9]\w*)?)$", p)
+        if not m or m.group(1) not in _LOCATING | _PLACING:
+            continue
+        verb, prep, rest = m.groups()
+        q = ("In" if prep == "Into" else prep) + rest
+        if q != p and preds.get(q) == preds[p]:
+            xs = "x" if preds[p] == 1 else "x, y"
+            both = "<->" if verb in _LOCATING and prep != "Into" else "->"
+            out.append(f"forall {xs.replace(',', '')}. {p}({xs}) {both} {q}({xs})")
     # a class named by modifiers then a class's name is a kind of that class: a soccer player
     # is a player, an American writer a writer (not "has four sides", "city in Montana")
     for p in unary:
@@ -45,6 +57,12 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
                     and words[k].lower() not in _FUNCTION_WORDS:  # "InBand" is a place, not a head noun
                 out.append(f"forall x. {p}(x) -> {head}(x)")
     return out
+
+
+# verbs whose place is where the thing is ("located in"), and verbs that put a thing there
+_LOCATING = {"Locate", "Situate", "Base", "House"}
+_PLACING = {"List", "Include", "Select", "Store", "Keep", "Hold", "Put", "Place", "Find", "Show", "Display",
+            "Publish", "Record", "Register", "Enrol", "Enroll", "Admit", "Elect", "Induct", "Rank"}
 
 
 def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:

@@ -637,3 +637,23 @@ def test_an_acronym_is_one_name_however_it_is_cased() -> None:
     read, preds, _ = read_sentences(texts, preds, [])
     assert read == {texts[0]: "forall x. RealityTvShow(x) -> Show(x)", texts[1]: "not RealityTvShow(Nora)"}
     assert [p for p in preds if p.lower() == "realitytvshow"] == ["RealityTvShow"]
+
+
+@pytest.mark.parametrize("text, conclusion, formula, answer", [
+    ("Every song that sells a million copies is selected into the chart. Lullaby sells a million copies. "
+     "Lullaby is a song.", "Lullaby is in the chart.", "SelectIntoChart(x) -> InChart(x)", "True"),
+    ("Bergen is located in Norway. No town in Norway is hot. Bergen is a town.", "Bergen is hot.",
+     "LocateInNorway(x) <-> InNorway(x)", "False"),
+    ("Nora was listed in the register. Everyone in the register votes.", "Nora votes.",
+     "ListInRegister(x) -> InRegister(x)", "True")])
+def test_where_a_thing_is_put_is_where_it_is(text: str, conclusion: str, formula: str, answer: str) -> None:
+    _read_and_solve(text, conclusion, formula, answer)
+
+
+def test_a_place_of_birth_is_not_where_one_is() -> None:
+    from logic.postulates import name_postulates
+
+    # born in Oslo says where one was, not where one is; "into" is never both ways
+    assert name_postulates({"BearInOslo": 1, "BornInOslo": 1, "InOslo": 1}) == []
+    assert name_postulates({"MoveIntoHouse": 1, "InHouse": 1, "SelectIntoChart": 1, "InChart": 1}) == [
+        "forall x. SelectIntoChart(x) -> InChart(x)"]
