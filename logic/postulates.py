@@ -35,6 +35,15 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             if q != p and p.startswith(q) and re.match(r"(?:In|On|At|During|From|Since|After|Before)(?:[A-Z0-9]|$)",
                                                        rest) and len(rest) > 2:
                 out.append(f"forall x. {p}(x) -> {q}(x)")
+    # what is done often or well is done, and what is very rich is rich: "eats fish regularly"
+    # says "eats fish" (not "rarely", "hardly": those deny it)
+    for p in unary:
+        m = re.match(rf"(?:{_INTENSIFIERS})([A-Z]\w*)$", p) or re.match(rf"([A-Z]\w*?)(?:{_ADVERBS})$", p)
+        if m is None:
+            ly = re.match(r"([A-Z]\w*?)([A-Z][a-z]+ly)$", p)
+            m = ly if ly and _adverb(ly.group(2).lower()) else None
+        if m and preds.get(m.group(1)) == 1 and not re.search(r"(?:Rarely|Hardly|Barely|Scarcely|Seldom|Never)$", p):
+            out.append(f"forall x. {p}(x) -> {m.group(1)}(x)")
     # where a thing is put is where it is: "located in Montana" is "in Montana", and what is
     # listed in, kept at or selected into a list is in it (never "born in": a past place)
     for p in preds:
@@ -59,6 +68,8 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
     return out
 
 
+_INTENSIFIERS = "Very|Extremely|Really|Highly|Quite|Incredibly|Especially|Truly"
+_ADVERBS = "Often|Always|Daily|EveryDay|Everyday|Well|Hard|Sometimes|Frequently|Regularly"
 # verbs whose place is where the thing is ("located in"), and verbs that put a thing there
 _LOCATING = {"Locate", "Situate", "Base", "House"}
 _PLACING = {"List", "Include", "Select", "Store", "Keep", "Hold", "Put", "Place", "Find", "Show", "Display",
@@ -133,3 +144,8 @@ def _modifier(word: str) -> bool:
     if word in _OPEN or word in _FUNCTION_WORDS or word.isdigit():
         return False
     return not {"VERB", "AUX"} & set(_lemmas(word))
+
+
+def _adverb(word: str) -> bool:
+    """Whether a word can only be an adverb ("regularly"; not "supply", "friendly", "Italy")."""
+    return set(_lemmas(word)) == {"ADV"}

@@ -657,3 +657,15 @@ def test_a_place_of_birth_is_not_where_one_is() -> None:
     assert name_postulates({"BearInOslo": 1, "BornInOslo": 1, "InOslo": 1}) == []
     assert name_postulates({"MoveIntoHouse": 1, "InHouse": 1, "SelectIntoChart": 1, "InChart": 1}) == [
         "forall x. SelectIntoChart(x) -> InChart(x)"]
+
+
+def test_what_is_done_often_is_done_and_very_rich_is_rich() -> None:
+    from logic.postulates import name_postulates
+
+    preds = {"VeryBrave": 1, "Brave": 1, "EatFishRegularly": 1, "EatFish": 1, "EatFishRarely": 1,
+             "FlyOften": 1, "Fly": 1, "ItalianFamily": 1, "Italian": 1}
+    assert name_postulates(preds) == ["forall x. VeryBrave(x) -> Brave(x)",
+                                      "forall x. EatFishRegularly(x) -> EatFish(x)",
+                                      "forall x. FlyOften(x) -> Fly(x)"]  # not rarely; "family" is a noun
+    _read_and_solve("All pilots who fly often are very rich. Nora is a pilot. Nora flies often.", "Nora is rich.",
+                    "VeryRich(x) -> Rich(x)", "True")
