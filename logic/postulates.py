@@ -64,7 +64,10 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             head = "".join(words[k:])
             if preds.get(head) == 1 and all(_modifier(w.lower()) for w in words[:k]) \
                     and words[k].lower() not in _FUNCTION_WORDS:  # "InBand" is a place, not a head noun
-                out.append(f"forall x. {p}(x) -> {head}(x)")
+                # and a kind pilot is one that is kind, where the text says "kind" alone too
+                adjective = words[0] if k == 1 and preds.get(words[0]) == 1 and _adjective(words[0].lower()) else ""
+                out.append(f"forall x. {p}(x) <-> {adjective}(x) and {head}(x)" if adjective
+                           else f"forall x. {p}(x) -> {head}(x)")
     return out
 
 
@@ -141,7 +144,7 @@ def topic_postulates(program: str) -> list[str]:
 
 def _modifier(word: str) -> bool:
     """Whether a word before a class's name can only modify it: not a verb, not a preposition."""
-    if word in _OPEN or word in _FUNCTION_WORDS or word.isdigit():
+    if word in _OPEN or word in _FUNCTION_WORDS or word in _NOT_INTERSECTIVE or word.isdigit():
         return False
     return not {"VERB", "AUX"} & set(_lemmas(word))
 
@@ -149,3 +152,13 @@ def _modifier(word: str) -> bool:
 def _adverb(word: str) -> bool:
     """Whether a word can only be an adverb ("regularly"; not "supply", "friendly", "Italy")."""
     return set(_lemmas(word)) == {"ADV"}
+
+
+# adjectives that say a thing is not what its noun says ("a former pilot" is no pilot now)
+_NOT_INTERSECTIVE = {"former", "fake", "alleged", "future", "past", "potential", "possible", "false",
+                     "counterfeit", "pretend", "would", "ex", "late", "so", "supposed", "imaginary"}
+
+
+def _adjective(word: str) -> bool:
+    """Whether a word before a noun says of the thing what it says alone ("kind", "red")."""
+    return word not in _NOT_INTERSECTIVE and "ADJ" in _lemmas(word) and "VERB" not in _lemmas(word)

@@ -669,3 +669,10 @@ def test_what_is_done_often_is_done_and_very_rich_is_rich() -> None:
                                       "forall x. FlyOften(x) -> Fly(x)"]  # not rarely; "family" is a noun
     _read_and_solve("All pilots who fly often are very rich. Nora is a pilot. Nora flies often.", "Nora is rich.",
                     "VeryRich(x) -> Rich(x)", "True")
+
+
+def test_a_kind_pilot_is_kind_and_a_pilot_a_former_one_neither() -> None:
+    from logic.postulates import name_postulates
+
+    assert name_postulates({"KindPilot": 1, "Kind": 1, "Pilot": 1, "FormerPilot": 1, "Former": 1}) == [
+        "forall x. KindPilot(x) <-> Kind(x) and Pilot(x)"]  # for the model's names: the words split their own
