@@ -690,6 +690,8 @@ class FolioReader:
         m = re.fullmatch(r"[Tt]he ([a-z][\w' -]+?) (is|was) ([A-Z][\w' .-]*)", s)
         if m and (c := self.individual(m.group(3))) is not None:  # "The winner of X was Steinhauer."
             return self.complement("the " + m.group(1), c)
+        if (got := self._episode(s)) is not None:
+            return got
         g = self.generic(s)
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", s):
             conds, rest = g
@@ -698,6 +700,22 @@ class FolioReader:
                 return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
             return _forall(conds, body)
         return self._facts(s) or self._either_kind(s)
+
+    def _episode(self, s: str) -> str | None:
+        """"A private research university moved to New Haven.": in the past tense, "a" tells of
+        one thing that did it, not of each thing of the class ("A pilot flies jets" is generic)."""
+        words = s.split()
+        if len(words) < 3 or words[0] not in ("A", "An"):
+            return None
+        for k in range(2, min(len(words), 7)):
+            w = words[k].lower()
+            if not is_past(w) or "ADJ" in _lemmas(w):  # "A red-haired man", "A skilled pilot"
+                continue
+            if _AUX.isdisjoint(words[1:k]) and not {"who", "that", "which", ","} & {x.lower() for x in words[1:k]}:
+                cond = self.unary(" ".join(words[1:k]), "x")
+                body = self.verb_phrase(" ".join(words[k:]), "x")
+                return None if cond is None or body is None else f"exists x. {cond} and {body}"
+        return None
 
     def _either_kind(self, s: str) -> str | None:
         """"Either female players at X or male players at X.": two classes and no verb, which

@@ -13,6 +13,10 @@ from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 __all__ = ["name_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
 
 
+# what a phrase says where or when after its object ("in 1716", "during the war")
+_ADJUNCT = re.compile(r"(?:In|On|At|During|From|Since|After|Before)(?:[A-Z0-9])")
+
+
 def name_postulates(preds: dict[str, int]) -> list[str]:
     """What a phrase predicate's name means when the text also uses its parts: a class named
     by a relation then a class ("write music piece" from "Composers write music pieces") holds
@@ -32,8 +36,7 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
     for p in unary:
         for q in unary:
             rest = p[len(q):]
-            if q != p and p.startswith(q) and re.match(r"(?:In|On|At|During|From|Since|After|Before)(?:[A-Z0-9]|$)",
-                                                       rest) and len(rest) > 2:
+            if q != p and p.startswith(q) and _ADJUNCT.match(rest):
                 out.append(f"forall x. {p}(x) -> {q}(x)")
     # what is done often or well is done, and what is very rich is rich: "eats fish regularly"
     # says "eats fish" (not "rarely", "hardly": those deny it)
@@ -89,6 +92,8 @@ def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
             rest = p[len(r):]
             if rest in consts:
                 out.append(f"forall x. {p}(x) <-> {r}(x, {rest})")
+            elif c := next((c for c in consts if rest.startswith(c) and _ADJUNCT.match(rest[len(c):])), None):
+                out.append(f"forall x. {p}(x) -> {r}(x, {c})")  # "moved to New Haven in 1716": to New Haven
             elif rest.startswith("By") and rest[2:] in consts:
                 out.append(f"forall x. {p}(x) <-> {r}({rest[2:]}, x)")
     return out

@@ -676,3 +676,17 @@ def test_a_kind_pilot_is_kind_and_a_pilot_a_former_one_neither() -> None:
 
     assert name_postulates({"KindPilot": 1, "Kind": 1, "Pilot": 1, "FormerPilot": 1, "Former": 1}) == [
         "forall x. KindPilot(x) <-> Kind(x) and Pilot(x)"]  # for the model's names: the words split their own
+
+
+def test_a_past_deed_of_a_thing_tells_of_one_thing() -> None:
+    # "A pilot flies jets" is said of pilots; "A brave pilot visited Oslo" of one pilot
+    texts = ["A brave pilot visited Oslo.", "A pilot flies jets.", "A man who lived in Oslo wrote a song.",
+             "A kayak is not a motorboat."]
+    read = _read(texts)
+    assert read[texts[0]] == "exists x. BravePilot(x) and Visit(x, Oslo)"
+    assert texts[1] not in read and texts[2] not in read
+    assert read[texts[3]] == "forall x. Kayak(x) -> not Motorboat(x)"
+    # a deed told with its time says the deed: "moved to Bergen in 1990" is "moved to Bergen"
+    _read_and_solve("Ada University is a private research university. Ada University moved to Bergen in 1990.",
+                    "A private research university moved to Bergen.",
+                    "MoveToBergenIn1990(x) -> MoveTo(x, Bergen)", "True")
