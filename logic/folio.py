@@ -346,7 +346,10 @@ class FolioReader:
             return self.verb_phrase(m.group(1), term)
         # "created a podcast called Family Secrets", "sails the yacht Blue Heron": the relation to
         # the named one, and the class the words before its name say
-        m = re.fullmatch(r"([a-z]+) (?:(?:a|an|the) ([a-z][a-z -]*?) (?:called|named|titled) |the ([a-z]+) )([A-Z].*)", p)
+        # ("created the game the Legend of Zelda"; "read the book Walden by Henry Thoreau": the
+        # book, whoever wrote it)
+        m = re.fullmatch(r"([a-z]+) (?:(?:a|an|the) ([a-z][a-z -]*?) (?:called|named|titled) |the ([a-z]+) (?:the )?)"
+                         r"([A-Z].*?)(?: by [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)?", p)
         if m and m.group(1) not in _AUX | _OPEN and (c := self.individual(m.group(4))) is not None:
             cls = self.unary(m.group(2) or m.group(3), c)
             return None if cls is None else f"{self.name(normalize_phrase(m.group(1)), 2)}({term}, {c}) and {cls}"

@@ -690,3 +690,11 @@ def test_a_past_deed_of_a_thing_tells_of_one_thing() -> None:
     _read_and_solve("Ada University is a private research university. Ada University moved to Bergen in 1990.",
                     "A private research university moved to Bergen.",
                     "MoveToBergenIn1990(x) -> MoveTo(x, Bergen)", "True")
+
+
+def test_the_thing_named_after_its_kind_is_the_object() -> None:
+    texts = ["Ada wrote the song the Blue Lullaby.", "Nora read the book “Walden” by Henry Thoreau."]
+    assert _read(texts) == {texts[0]: "Write(Ada, BlueLullaby) and Song(BlueLullaby)",
+                            texts[1]: "Read(Nora, Walden) and Book(Walden)"}
+    _read_and_solve("Nora read the book “Walden” by Henry Thoreau. Everyone who reads a book gains knowledge.",
+                    "Nora gains knowledge.", "ReadBook(x) <-> (exists y. Read(x, y) and Book(y))", "True")
