@@ -641,9 +641,8 @@ class FolioReader:
         s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
         s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {article(m.group(1))} "
                    f"{_singular(m.group(1))} {m.group(2)} " if _plural_noun(m.group(1)) else m.group(0), s)  # "There are pilots who ..."
-        if m := re.fullmatch(r"There (?:is|exists) (?:a|an|some) ([a-z].+)", s):  # "There is a sailor who is lazy"
-            conds = self.noun_group(m.group(1))
-            return "exists x. " + " and ".join(conds) if conds else None
+        if re.match(r"There (?:is|are|exists?) ", s):
+            return self._there(s)
         if m := re.fullmatch(r"Not (?:all|every) (.+)", s):  # "Not all pilots are brave": some are not
             inner = self._quantified("all", m.group(1))
             g = re.fullmatch(r"forall x\. (.+?) -> (.+)", inner or "")
@@ -719,6 +718,16 @@ class FolioReader:
                 body = self.verb_phrase(" ".join(words[k:]), "x")
                 return None if cond is None or body is None else f"exists x. {cond} and {body}"
         return None
+
+    def _there(self, s: str) -> str | None:
+        """"There is a sailor who is lazy": one is; "There are no brave pilots": none is."""
+        m = re.fullmatch(r"[Tt]here (?:is|are|exists?) (no|a|an|some) ([a-zA-Z].+)", s)
+        if not m or (m.group(1) != "no" and not m.group(2)[0].islower()):
+            return None
+        conds = self.noun_group(m.group(2))
+        if not conds:
+            return None
+        return f"not (exists x. {' and '.join(conds)})" if m.group(1) == "no" else "exists x. " + " and ".join(conds)
 
     def _either_kind(self, s: str) -> str | None:
         """"Either female players at X or male players at X.": two classes and no verb, which
@@ -1003,7 +1012,9 @@ class FolioReader:
                 and (c := _subject_of(a)):
             b = self.verb_phrase(m.group(1), c)  # "If Nora owns a boat, then she is ...": Nora
         if a is None or b is None or "x" in re.findall(r"\b\w+\b", a + " " + b):
-            return None
+            b = self._there(then)  # "..., then there are no Greyhound planes": closed, x is its own
+            if a is None or b is None or "x" in re.findall(r"\b\w+\b", a):
+                return None
         return f"{_group(a)} {arrow} {_group(b)}"
 
     def _named_object(self, cond: str, then: str, arrow: str) -> str | None:

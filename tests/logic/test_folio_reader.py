@@ -698,3 +698,13 @@ def test_the_thing_named_after_its_kind_is_the_object() -> None:
                             texts[1]: "Read(Nora, Walden) and Book(Walden)"}
     _read_and_solve("Nora read the book “Walden” by Henry Thoreau. Everyone who reads a book gains knowledge.",
                     "Nora gains knowledge.", "ReadBook(x) <-> (exists y. Read(x, y) and Book(y))", "True")
+
+
+def test_there_are_none_and_a_fact_that_says_there_are_none() -> None:
+    texts = ["There are no brave pilots.", "There is no pilot in Oslo.",
+             "If Nora is not a sailor, then there are no boats in Oslo."]
+    assert _read(texts) == {texts[0]: "not (exists x. BravePilot(x))",
+                            texts[1]: "not (exists x. Pilot(x) and InOslo(x))",
+                            texts[2]: "not Sailor(Nora) -> (not (exists x. Boat(x) and InOslo(x)))"}
+    _read_and_solve("There are no pilots who fly jets. Ada is a pilot.", "Ada flies jets.",
+                    "not (exists x. Pilot(x) and FlyJet(x))", "False")
