@@ -10,7 +10,7 @@ import re
 
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 
-__all__ = ["name_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
+__all__ = ["name_postulates", "object_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
 
 
 # what a phrase says where or when after its object ("in 1716", "during the war")
@@ -107,7 +107,32 @@ def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]
     named = [(f, f"what the name {f.split('(')[0].split()[-1]} says")
              for f in [*name_postulates(preds), *relation_postulates(preds, consts)]
              if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
-    return named + [(f, "what the text is about") for f in topic_postulates(program)]
+    return named + [(f, "what the text is about") for f in [*topic_postulates(program), *object_postulates(program)]]
+
+
+_TWO_THING_RULE = re.compile(r"^(?:premise: )?forall x y\. (.*?) (?:->|<->)")
+
+
+def object_postulates(program: str) -> list[str]:
+    """What a rule between two things of two classes presumes of a named one: "If a player left
+    a team, they no longer play for that team" beside "Nora left Blue FC" speaks of Blue FC as a
+    team, though the text never says so. ``Class(name)`` only where the text says nothing at all
+    of the name's class (no one-place atom of it anywhere) and one rule asks that class of it."""
+    said = [ln.split("  #")[0] for ln in program.splitlines() if ln.startswith("premise:")]
+    facts = [ln for ln in said if not re.search(r"\b(?:forall|exists)\b", ln)]
+    classed = set(re.findall(r"\b[A-Z]\w*\(([A-Z]\w*)\)", program))
+    wanted: dict[str, set[str]] = {}
+    for ln in said:
+        m = _TWO_THING_RULE.match(ln)
+        if not m:
+            continue
+        for rel in re.findall(r"\b([A-Z]\w*)\(x, y\)", m.group(1)):
+            for cls in re.findall(r"\b([A-Z]\w*)\(y\)", m.group(1)):
+                for ln2 in facts:
+                    for obj in re.findall(rf"\b{rel}\([A-Z]\w*, ([A-Z]\w*)\)", ln2):
+                        if obj not in classed and not re.search(rf"\bnot {rel}\(", ln2):
+                            wanted.setdefault(obj, set()).add(cls)
+    return [f"{next(iter(c))}({o})" for o, c in sorted(wanted.items()) if len(c) == 1]
 
 
 _GUARDED = re.compile(r"^(?:premise: )?forall x\. ([A-Z]\w*)\(x\) and (.*?)(?:->|<->)")

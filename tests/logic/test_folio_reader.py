@@ -708,3 +708,12 @@ def test_there_are_none_and_a_fact_that_says_there_are_none() -> None:
                             texts[2]: "not Sailor(Nora) -> (not (exists x. Boat(x) and InOslo(x)))"}
     _read_and_solve("There are no pilots who fly jets. Ada is a pilot.", "Ada flies jets.",
                     "not (exists x. Pilot(x) and FlyJet(x))", "False")
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("Nora is a pilot. Nora left Blue Air. If a pilot left an airline they no longer fly for that airline.", "False"),
+    # the text says what Blue Air is, and it is no airline: nothing is presumed
+    ("Nora is a pilot. Nora left Blue Air. Blue Air is a club. "
+     "If a pilot left an airline they no longer fly for that airline.", "Unknown")])
+def test_a_rule_between_two_things_speaks_of_the_named_object(text: str, answer: str) -> None:
+    _read_and_solve(text, "Nora flies for Blue Air.", "forall x y. Pilot(x) and Airline(y) and Leave(x, y)", answer)
