@@ -600,6 +600,8 @@ class FolioReader:
             # an equivalence reads the same both ways: whichever order the pronouns allow
             return self._conditional(m.group(2), m.group(1), iff=True) or self._conditional(
                 m.group(1), m.group(2), iff=True)
+        if (got := self._lettered(s)) is not None:
+            return got
         m = re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) (.+?),? then (.+)", s) \
             or re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) ([^,]+), (.+)", s)
         if m:
@@ -718,6 +720,31 @@ class FolioReader:
                 body = self.verb_phrase(" ".join(words[k:]), "x")
                 return None if cond is None or body is None else f"exists x. {cond} and {body}"
         return None
+
+    def _lettered(self, s: str) -> str | None:
+        """"If A is located in B and B is located in C, then A is located in C": letters name
+        any things, so the rule holds of all (x, y, z); "located in B" is a relation to B."""
+        letters = sorted(set(re.findall(r"\b([A-Z])\b", s)))
+        m = re.fullmatch(r"[Ii]f (.+?),? then (.+)", s)
+        if not m or len(letters) < 2 or len(letters) > 3 or not set(letters) - {"A", "I"}:
+            return None
+        held = {f"thing{x.lower()}" for x in letters}
+        got = self._conditional(*(re.sub(r"\b([A-Z])\b", r"Thing\1", part) for part in m.groups()))
+        for low in held:  # the letters' stand-ins are no individuals of the text
+            self.used_constants.pop(self.constants.pop(low, ""), None)
+        if got is None or re.search(r"\b(?:forall|exists|x)\b", got):
+            return None  # read as a rule of its own: the letters were taken for a class
+        var = {f"thing{x.lower()}": v for x, v in zip(letters, "xyz")}
+
+        def relation(r: re.Match[str]) -> str:  # "LocateInThingb(Thinga)" -> "LocateIn(x, y)"
+            words = " ".join(re.findall(r"[A-Z][a-z0-9]*", r.group(1))).lower()
+            return f"{self.name(words, 2)}({var[r.group(3).lower()]}, {var[r.group(2).lower()]})"
+
+        got = re.sub(r"\b([A-Z]\w*?)(Thing[A-Za-z])\((Thing[A-Za-z])\)", relation, got)
+        got = re.sub(r"\bThing[A-Za-z]\b", lambda t: var[t.group(0).lower()], got)
+        if "Thing" in got:
+            return None
+        return f"forall {' '.join(var.values())}. {got}"
 
     def _there(self, s: str) -> str | None:
         """"There is a sailor who is lazy": one is; "There are no brave pilots": none is."""
@@ -1007,7 +1034,7 @@ class FolioReader:
         if (got := self._named_object(cond, then, arrow)) is not None:
             return got
         self._repeated_subject(cond, then)
-        a, b = self._fact(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."
+        a, b = self._facts(cond), self._fact(then)  # "If Mary works ..., then Mary is ..."
         if a is not None and b is None and (m := re.fullmatch(r"(?:he|she|they|it) (.+)", then)) \
                 and (c := _subject_of(a)):
             b = self.verb_phrase(m.group(1), c)  # "If Nora owns a boat, then she is ...": Nora

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
+from logic.phrases import camel
 
-__all__ = ["name_postulates", "object_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
+__all__ = ["constants_of", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
 
 
 # what a phrase says where or when after its object ("in 1716", "during the war")
@@ -90,6 +91,8 @@ def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
     for p in (p for p, a in preds.items() if a == 1):
         for r in (r for r, a in preds.items() if a == 2 and p.startswith(r)):
             rest = p[len(r):]
+            if rest in preds:
+                continue  # a class's name, not an individual's
             if rest in consts:
                 out.append(f"forall x. {p}(x) <-> {r}(x, {rest})")
             elif c := next((c for c in consts if rest.startswith(c) and _ADJUNCT.match(rest[len(c):])), None):
@@ -103,11 +106,20 @@ def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]
     """What a program presumes beyond its sentences, each with why: the ``name_postulates``
     whose every name ``program`` uses (the others cannot link anything), then the
     ``topic_postulates``."""
-    consts = set(re.findall(r"[(,] ?([A-Z]\w*)(?=[,)])", program))
+    # the individuals: those the formulas name, and names the sentences spell ("Norway" in
+    # "located in Norway", a phrase's part: LocateInNorway(x) <-> LocateIn(x, Norway))
+    sentences = " ".join(ln.partition("  # ")[2] for ln in program.splitlines())
+    consts = set(constants_of([program])) | {camel(n) for n in re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*", sentences)}
     named = [(f, f"what the name {f.split('(')[0].split()[-1]} says")
              for f in [*name_postulates(preds), *relation_postulates(preds, consts)]
              if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
     return named + [(f, "what the text is about") for f in [*topic_postulates(program), *object_postulates(program)]]
+
+
+def constants_of(formulas: list[str]) -> list[str]:
+    """The individuals the formulas name (an atom's capitalised arguments), in order: those a
+    postulate names beyond the declared ones are declared with it."""
+    return list(dict.fromkeys(c for f in formulas for c in re.findall(r"[(,] ?([A-Z]\w*)(?=[,)])", f)))
 
 
 _TWO_THING_RULE = re.compile(r"^(?:premise: )?forall x y\. (.*?) (?:->|<->)")

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
 from logic.folio import FolioReader, article, singular
-from logic.postulates import used_postulates
+from logic.postulates import constants_of, used_postulates
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
@@ -454,9 +454,10 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
         declared = {**preds, **{p: a for p, a in used_preds.items() if p not in preds}}
         # what compound names mean and whom the rules are about, after the sentences' premises
         # (a contradiction's core names only those) and before the conclusion
-        lines[-1:-1] = [f"premise: {f}  # {why}" for f, why in used_postulates(declared, "\n".join(lines))]
+        presumed = used_postulates(declared, "\n".join(lines))
+        lines[-1:-1] = [f"premise: {f}  # {why}" for f, why in presumed]
         # declarations: the model's, then the new names the formulas use
-        head = _decl_text(declared, consts)
+        head = _decl_text(declared, [*consts, *(c for c in constants_of([f for f, _ in presumed]) if c not in consts)])
         return head + "\n" + "\n".join(lines) + "\n", premise_of
 
     text, premise_of = program()

@@ -717,3 +717,14 @@ def test_there_are_none_and_a_fact_that_says_there_are_none() -> None:
      "If a pilot left an airline they no longer fly for that airline.", "Unknown")])
 def test_a_rule_between_two_things_speaks_of_the_named_object(text: str, answer: str) -> None:
     _read_and_solve(text, "Nora flies for Blue Air.", "forall x y. Pilot(x) and Airline(y) and Leave(x, y)", answer)
+
+
+def test_letters_name_any_things() -> None:
+    texts = ["If A is located in B and B is located in C, then A is located in C.",
+             "If A is taller than B, then B is shorter than A.", "A kayak is not a motorboat."]
+    assert _read(texts) == {texts[0]: "forall x y z. (LocateIn(x, y) and LocateIn(y, z)) -> LocateIn(x, z)",
+                            texts[1]: "forall x y. TallerThan(x, y) -> ShorterThan(y, x)",
+                            texts[2]: "forall x. Kayak(x) -> not Motorboat(x)"}
+    _read_and_solve("Ada is located in Bergen. Bergen is located in Norway. "
+                    "If A is located in B and B is located in C, then A is located in C.",
+                    "Ada is located in Norway.", "LocateIn(x, z)", "True")
