@@ -245,6 +245,16 @@ class FolioReader:
         if m := re.fullmatch(r"not (.+)", p):
             inner = self.complement(m.group(1), term)
             return None if inner is None else _neg(inner)
+        if m := re.fullmatch(r"(?:either )?([^,]+(?:, [^,]+)+),? (or|and) ([^,]+)", p):
+            # "kayaks, canoes, or yachts": one of them (each listed the same way; "either" over
+            # three is still "one of them", not a chain of two-way xors)
+            items = [*m.group(1).split(", "), m.group(3)]
+            if any(len(x.split()) > 5 or re.search(r"\b(?:who|that|or|and)\b", x) for x in items):
+                return None
+            got = [self.complement(x, term) for x in items]
+            if None in got:
+                return None
+            return " and ".join(got) if m.group(2) == "and" else "(" + " or ".join(_group(g) for g in got) + ")"
         matched, got = _connected(p, lambda x: self.complement(x, term))
         if matched:
             return got
@@ -323,6 +333,8 @@ class FolioReader:
             p = p[p.index(" ") + 1:]  # "has won the race" says it won the race
         if not p:
             return None
+        if m := re.fullmatch(r"(?:is|are) (either [^,]+(?:, [^,]+)+,? or [^,]+)", p):
+            return self.complement(m.group(1), term)  # "are either kayaks, canoes, or yachts": a list
         if m := re.fullmatch(r"(?:is|are) ((?:either|neither|both) .+)", p):
             return self._mixed(m.group(1), term)  # "is either a manager and appears ... or neither ..."
         if (got := self._coordinated(p, term)) is not None:
@@ -660,6 +672,13 @@ class FolioReader:
         if m and (m.group(1) == "People" or _plural_noun(m.group(1))
                   or not any(is_past(w.lower()) and "ADJ" not in _lemmas(w.lower()) for w in s.split())):
             return self._quantified("all", re.sub(r"^(?:A|An) ", "", s[0].lower() + s[1:]))
+        m = re.fullmatch(r"(.+?) can be (?:categorized|classified|divided|grouped) (?:as|into) "
+                         r"(either .+|[^,]+(?:, [^,]+)+,? (?:or|and) [^,]+)", s)
+        if m and _plural_noun(m.group(1).split()[-1]) and m.group(1).lower() not in self.constants:
+            # "Tasks can be categorized as either A or B", "... as A, B, and C": each is one of them
+            kinds = re.sub(r",? and ([^,]+)$", r", or \1", m.group(2))
+            kinds = kinds if kinds.startswith("either ") or "," not in kinds else "either " + kinds
+            return self._quantified("all", f"{m.group(1).lower()} are {kinds}")
         # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
@@ -681,9 +700,6 @@ class FolioReader:
             return self._quantified({"nobody": "no", "no one": "no", "someone": "some",
                                      "something": "some"}.get(m.group(1).lower(), "all"),
                                     "people who " + m.group(2))
-        m = re.fullmatch(r"(.+?) can be (?:categorized|classified|divided|grouped) (?:as|into) (either .+)", s)
-        if m and _plural_noun(m.group(1).split()[-1]):  # "Tasks can be categorized as either A or B."
-            return self._quantified("all", f"{m.group(1)[0].lower()}{m.group(1)[1:]} are {m.group(2)}")
         # "The output of X is a text sequence.", "Emma's favorite season is summer.": said of X
         said = r" (?:is|are|was) (?P<neg>not )?(?P<what>(?:a|an) [a-z].*|[a-z]+)"
         m = re.fullmatch(r"[Tt]he (?P<part>[a-z]+(?: [a-z]+)?) of (?P<whose>.+?)" + said, s) \

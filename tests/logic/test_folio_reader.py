@@ -728,3 +728,13 @@ def test_letters_name_any_things() -> None:
     _read_and_solve("Ada is located in Bergen. Bergen is located in Norway. "
                     "If A is located in B and B is located in C, then A is located in C.",
                     "Ada is located in Norway.", "LocateIn(x, z)", "True")
+
+
+def test_a_list_of_three_is_one_of_them() -> None:
+    # "kayaks, canoes, or yachts" was (Kayak and Canoe) or Yacht; "either" over three was two xors
+    texts = ["Boats are kayaks, canoes, or yachts.", "Ships are either tankers, liners, or ferries.",
+             "Nora is brave, kind, and rich.", "Sails can be classified as jibs, spinnakers, and mainsails."]
+    assert _read(texts) == {texts[0]: "forall x. Boat(x) -> (Kayak(x) or Canoe(x) or Yacht(x))",
+                            texts[1]: "forall x. Ship(x) -> (Tanker(x) or Liner(x) or Ferry(x))",
+                            texts[2]: "Brave(Nora) and Kind(Nora) and Rich(Nora)",
+                            texts[3]: "forall x. Sail(x) -> (Jib(x) or Spinnaker(x) or Mainsail(x))"}
