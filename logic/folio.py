@@ -241,7 +241,7 @@ class FolioReader:
 
     def complement(self, phrase: str, term: str) -> str | None:
         """What follows a copula: "a wild turkey", "not evil", "kind or a CEO", "neither A nor B"."""
-        p = phrase.strip()
+        p = re.sub(r",? but not ", " and not ", phrase.strip())  # "a pilot but not a sailor"
         if m := re.fullmatch(r"not (.+)", p):
             inner = self.complement(m.group(1), term)
             return None if inner is None else _neg(inner)
@@ -661,6 +661,10 @@ class FolioReader:
             inner = self._quantified("all", m.group(1))
             g = re.fullmatch(r"forall x\. (.+?) -> (.+)", inner or "")
             return f"exists x. {g.group(1)} and {_neg(_group(g.group(2)))}" if g else None
+        m = re.fullmatch(r"(All|No) ([a-z]+s) and ([a-z]+s) (.+)", s)
+        if m and _plural_noun(m.group(2)) and _plural_noun(m.group(3)):  # "All pilots and sailors are brave": each
+            a, b = (self._quantified(m.group(1).lower(), f"{c} {m.group(4)}") for c in m.group(2, 3))
+            return None if a is None or b is None else f"({a}) and ({b})"
         m = re.fullmatch(r"(All|Every|Each|Any|No|Some)(?: of)? (.+)", s)
         if m:
             return self._quantified(m.group(1).lower(), m.group(2))
@@ -836,6 +840,11 @@ class FolioReader:
             # "Nora is a pilot, and she is brave": the pronoun is the one the first clause names
             return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{a} and {b}"
         got = self._fact(s)
+        if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), (?:who|which) ([^,]+), (.+)", s)) \
+                and (c := self.individual(m.group(1))) is not None:
+            # "Nora, who is a pilot, flies jets": both are said of her
+            a, b = self.verb_phrase(m.group(2), c), self.verb_phrase(m.group(3), c)
+            return None if a is None or b is None else f"{a} and {b}"
         if got is None and (m := re.fullmatch(r"([A-Z][\w' -]*?), ((?:a|an) [a-z][\w -]*?|[a-z]+ [\w -]+?), ((?:is|was|has|does|can|[a-z]+s) .+)", s)) \
                 and (m.group(2).split()[0] in ("a", "an") or _participle(m.group(2).split()[0])) \
                 and (c := self.individual(m.group(1))) is not None:

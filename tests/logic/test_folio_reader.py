@@ -738,3 +738,10 @@ def test_a_list_of_three_is_one_of_them() -> None:
                             texts[1]: "forall x. Ship(x) -> (Tanker(x) or Liner(x) or Ferry(x))",
                             texts[2]: "Brave(Nora) and Kind(Nora) and Rich(Nora)",
                             texts[3]: "forall x. Sail(x) -> (Jib(x) or Spinnaker(x) or Mainsail(x))"}
+
+
+def test_two_classes_a_clause_between_commas_and_but_not() -> None:
+    # were PilotAndSailor, unread, and PilotButNotSailor
+    texts = ["All pilots and sailors are brave.", "Nora, who is a pilot, flies jets.", "Ada is a cook but not a sailor."]
+    assert _read(texts) == {texts[0]: "(forall x. Pilot(x) -> Brave(x)) and (forall x. Sailor(x) -> Brave(x))",
+                            texts[1]: "Pilot(Nora) and FlyJet(Nora)", texts[2]: "Cook(Ada) and not Sailor(Ada)"}
