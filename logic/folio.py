@@ -168,6 +168,7 @@ def normalize_phrase(phrase: str) -> str:
     "schedule meeting with customer"; a lone "four-sided" -> "have four side"."""
     if (having := _having(phrase.strip())) is not None:
         return having
+    phrase = re.sub(r"\bat least one\b", "a", phrase)  # "owns at least one boat" owns a boat
     words = re.findall(r"[A-Za-z0-9]+", _ascii(phrase).replace("'s", "").replace("’s", "").replace("'S", ""))
     # a capitalised word after the first is a name's: "Paris", "Roland Garros" keep their letters
     words = [w for w in words if w.lower() not in _DROP]

@@ -745,3 +745,8 @@ def test_two_classes_a_clause_between_commas_and_but_not() -> None:
     texts = ["All pilots and sailors are brave.", "Nora, who is a pilot, flies jets.", "Ada is a cook but not a sailor."]
     assert _read(texts) == {texts[0]: "(forall x. Pilot(x) -> Brave(x)) and (forall x. Sailor(x) -> Brave(x))",
                             texts[1]: "Pilot(Nora) and FlyJet(Nora)", texts[2]: "Cook(Ada) and not Sailor(Ada)"}
+
+
+def test_at_least_one_is_a() -> None:
+    texts = ["Each sailor owns at least one boat.", "Nora owns a boat."]
+    assert _read(texts) == {texts[0]: "forall x. Sailor(x) -> OwnBoat(x)", texts[1]: "OwnBoat(Nora)"}
