@@ -91,8 +91,6 @@ def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
     for p in (p for p, a in preds.items() if a == 1):
         for r in (r for r, a in preds.items() if a == 2 and p.startswith(r)):
             rest = p[len(r):]
-            if rest in preds:
-                continue  # a class's name, not an individual's
             if rest in consts:
                 out.append(f"forall x. {p}(x) <-> {r}(x, {rest})")
             elif c := next((c for c in consts if rest.startswith(c) and _ADJUNCT.match(rest[len(c):])), None):
@@ -104,12 +102,13 @@ def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
 
 def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]]:
     """What a program presumes beyond its sentences, each with why: the ``name_postulates``
-    whose every name ``program`` uses (the others cannot link anything), then the
-    ``topic_postulates``."""
+    and ``relation_postulates`` whose every name ``program`` uses (the others cannot link
+    anything), then the ``topic_postulates`` and ``object_postulates``."""
     # the individuals: those the formulas name, and names the sentences spell ("Norway" in
     # "located in Norway", a phrase's part: LocateInNorway(x) <-> LocateIn(x, Norway))
     sentences = " ".join(ln.partition("  # ")[2] for ln in program.splitlines())
     consts = set(constants_of([program])) | {camel(n) for n in re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*", sentences)}
+    consts -= set(preds)  # a class's name is never an individual's
     named = [(f, f"what the name {f.split('(')[0].split()[-1]} says")
              for f in [*name_postulates(preds), *relation_postulates(preds, consts)]
              if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]

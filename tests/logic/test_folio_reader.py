@@ -750,3 +750,15 @@ def test_two_classes_a_clause_between_commas_and_but_not() -> None:
 def test_at_least_one_is_a() -> None:
     texts = ["Each sailor owns at least one boat.", "Nora owns a boat."]
     assert _read(texts) == {texts[0]: "forall x. Sailor(x) -> OwnBoat(x)", texts[1]: "OwnBoat(Nora)"}
+
+
+def test_a_name_a_sentence_spells_is_an_individual_only_where_no_class_has_it() -> None:
+    from logic.postulates import used_postulates
+
+    program = ("premise: LocateInNorway(Bergen)  # Bergen is located in Norway.\n"
+               "premise: forall x. LocateInBoat(x) -> Boat(x)  # Boat things.\n"
+               "premise: forall x y. LocateIn(x, y) -> Near(x, y)  # Near.")
+    preds = {"LocateInNorway": 1, "LocateInBoat": 1, "Boat": 1, "LocateIn": 2, "Near": 2}
+    got = [f for f, _ in used_postulates(preds, program)]
+    assert "forall x. LocateInNorway(x) <-> LocateIn(x, Norway)" in got
+    assert not any("LocateIn(x, Boat)" in f for f in got)  # "Boat" names a class here
