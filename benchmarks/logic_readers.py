@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from logic.datasets import default_path, load_public
-from logic.postulates import constants_of, used_postulates
+from logic.postulates import used_postulates, with_postulated
 from logic.problem import _LEAD
 from logic.suites import split_part
 from logic.translation import _decl_text, read_sentences
@@ -43,8 +43,7 @@ def main(argv: list[str] | None = None) -> None:
                 + [f"conclusion: {read[statement]}  # {statement}"]
             presumed = used_postulates(preds, "\n".join(said))
             said[-1:-1] = [f"premise: {p}" for p, _ in presumed]  # as ``_ours_fol``
-            named = [*consts, *(c for c in constants_of([p for p, _ in presumed]) if c not in consts)]
-            program = _decl_text(preds, named) + "\n" + "\n".join(said) + "\n"
+            program = _decl_text(preds, with_postulated(consts, presumed)) + "\n" + "\n".join(said) + "\n"
             solved, _ = reasoner.solve_formal("logic", program, timeout=10)
             answer = str(solved.answer)
         gold = {"uncertain": "unknown"}.get(it.label.lower(), it.label.lower())

@@ -749,13 +749,12 @@ class FolioReader:
         m = re.fullmatch(r"[Ii]f (.+?),? then (.+)", s)
         if not m or len(letters) < 2 or len(letters) > 3 or not set(letters) - {"A", "I"}:
             return None
-        held = {f"thing{x.lower()}" for x in letters}
+        var = {f"thing{x.lower()}": v for x, v in zip(letters, "xyz")}  # a letter's stand-in name -> its variable
         got = self._conditional(*(re.sub(r"\b([A-Z])\b", r"Thing\1", part) for part in m.groups()))
-        for low in held:  # the letters' stand-ins are no individuals of the text
+        for low in var:  # the letters' stand-ins are no individuals of the text
             self.used_constants.pop(self.constants.pop(low, ""), None)
         if got is None or re.search(r"\b(?:forall|exists|x)\b", got):
             return None  # read as a rule of its own: the letters were taken for a class
-        var = {f"thing{x.lower()}": v for x, v in zip(letters, "xyz")}
 
         def relation(r: re.Match[str]) -> str:  # "LocateInThingb(Thinga)" -> "LocateIn(x, y)"
             words = " ".join(re.findall(r"[A-Z][a-z0-9]*", r.group(1))).lower()
@@ -1064,11 +1063,11 @@ class FolioReader:
         if a is not None and b is None and (m := re.fullmatch(r"(?:he|she|they|it) (.+)", then)) \
                 and (c := _subject_of(a)):
             b = self.verb_phrase(m.group(1), c)  # "If Nora owns a boat, then she is ...": Nora
-        if a is None or b is None or "x" in re.findall(r"\b\w+\b", a + " " + b):
+        if a is None or "x" in re.findall(r"\b\w+\b", a):
+            return None
+        if b is None or "x" in re.findall(r"\b\w+\b", b):
             b = self._there(then)  # "..., then there are no Greyhound planes": closed, x is its own
-            if a is None or b is None or "x" in re.findall(r"\b\w+\b", a):
-                return None
-        return f"{_group(a)} {arrow} {_group(b)}"
+        return None if b is None else f"{_group(a)} {arrow} {_group(b)}"
 
     def _named_object(self, cond: str, then: str, arrow: str) -> str | None:
         """"If Karen binge-watches a Netflix show, she will download it": a named subject's

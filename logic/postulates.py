@@ -11,7 +11,8 @@ import re
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 from logic.phrases import camel
 
-__all__ = ["constants_of", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates", "used_postulates"]
+__all__ = ["constants_of", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
+           "used_postulates", "with_postulated"]
 
 
 # what a phrase says where or when after its object ("in 1716", "during the war")
@@ -116,9 +117,14 @@ def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]
 
 
 def constants_of(formulas: list[str]) -> list[str]:
-    """The individuals the formulas name (an atom's capitalised arguments), in order: those a
-    postulate names beyond the declared ones are declared with it."""
+    """The individuals the formulas name (an atom's capitalised arguments), in order."""
     return list(dict.fromkeys(c for f in formulas for c in re.findall(r"[(,] ?([A-Z]\w*)(?=[,)])", f)))
+
+
+def with_postulated(consts: list[str], presumed: list[tuple[str, str]]) -> list[str]:
+    """The declared individuals, then those only a presumed formula names ("Norway" in
+    ``LocateInNorway(x) <-> LocateIn(x, Norway)``): declared with it."""
+    return [*consts, *(c for c in constants_of([f for f, _ in presumed]) if c not in consts)]
 
 
 _TWO_THING_RULE = re.compile(r"^(?:premise: )?forall x y\. (.*?) (?:->|<->)")
@@ -132,17 +138,16 @@ def object_postulates(program: str) -> list[str]:
     said = [ln.split("  #")[0] for ln in program.splitlines() if ln.startswith("premise:")]
     facts = [ln for ln in said if not re.search(r"\b(?:forall|exists)\b", ln)]
     classed = set(re.findall(r"\b[A-Z]\w*\(([A-Z]\w*)\)", program))
+    # (relation, object) of each fact that says it and never denies it on its line
+    told = [(rel, obj) for ln in facts for rel, obj in re.findall(r"\b([A-Z]\w*)\([A-Z]\w*, ([A-Z]\w*)\)", ln)
+            if obj not in classed and not re.search(rf"\bnot {rel}\(", ln)]
     wanted: dict[str, set[str]] = {}
-    for ln in said:
-        m = _TWO_THING_RULE.match(ln)
-        if not m:
-            continue
-        for rel in re.findall(r"\b([A-Z]\w*)\(x, y\)", m.group(1)):
-            for cls in re.findall(r"\b([A-Z]\w*)\(y\)", m.group(1)):
-                for ln2 in facts:
-                    for obj in re.findall(rf"\b{rel}\([A-Z]\w*, ([A-Z]\w*)\)", ln2):
-                        if obj not in classed and not re.search(rf"\bnot {rel}\(", ln2):
-                            wanted.setdefault(obj, set()).add(cls)
+    for m in filter(None, map(_TWO_THING_RULE.match, said)):
+        rels = set(re.findall(r"\b([A-Z]\w*)\(x, y\)", m.group(1)))
+        for cls in re.findall(r"\b([A-Z]\w*)\(y\)", m.group(1)):
+            for rel, obj in told:
+                if rel in rels:
+                    wanted.setdefault(obj, set()).add(cls)
     return [f"{next(iter(c))}({o})" for o, c in sorted(wanted.items()) if len(c) == 1]
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
 from logic.folio import FolioReader, article, singular
-from logic.postulates import constants_of, used_postulates
+from logic.postulates import used_postulates, with_postulated
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
@@ -104,8 +104,8 @@ def _declarations(text: str) -> tuple[dict[str, int], list[str]]:
     consts: list[str] = []
     for line in text.splitlines():
         m = re.match(r"\s*pred\s+([A-Za-z_]\w*)\s*/\s*(\d)", line)
-        if m and canonical(m.group(1)) not in preds and m.group(1) not in consts:
-            preds[canonical(m.group(1))] = int(m.group(2))
+        if m and (p := canonical(m.group(1))) not in preds and m.group(1) not in consts:
+            preds[p] = int(m.group(2))
         m = re.match(r"\s*const\s+(.+)", line)
         if m:
             for n in re.split(r"\s*,\s*", m.group(1).strip()):
@@ -457,7 +457,7 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
         presumed = used_postulates(declared, "\n".join(lines))
         lines[-1:-1] = [f"premise: {f}  # {why}" for f, why in presumed]
         # declarations: the model's, then the new names the formulas use
-        head = _decl_text(declared, [*consts, *(c for c in constants_of([f for f, _ in presumed]) if c not in consts)])
+        head = _decl_text(declared, with_postulated(consts, presumed))
         return head + "\n" + "\n".join(lines) + "\n", premise_of
 
     text, premise_of = program()
