@@ -519,8 +519,8 @@ class FolioReader:
         m = re.fullmatch(r"(.+?) (?:who|that|which) (.+)", p)
         head, rel = (m.group(1), m.group(2)) if m else (p, None)
         head_low = head.lower()
-        if not head_low.split():
-            return None  # "All people who people run ...": a cut left no class
+        if not head_low.split() or re.search(r"\b(?:n?either|n?or)\b", head_low):
+            return None  # "All people who people run ...": a cut left no class; "either": a cut too late
         if m := re.fullmatch(r"(?:one|people|person|thing|things) with (.+)", head_low):
             conds = [self.unary("have " + m.group(1), term)]  # "No one with a cold ..." has a cold
             if None in conds:
@@ -615,6 +615,8 @@ class FolioReader:
                 m.group(1), m.group(2), iff=True)
         if (got := self._lettered(s)) is not None:
             return got
+        if m := re.fullmatch(r"(.+?),? unless (.+)", s):  # "A unless B": if not B, then A
+            return self._unless(m.group(1), m.group(2))
         m = re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) (.+?),? then (.+)", s) \
             or re.fullmatch(r"(?:[Ii]f|[Ww]hen|[Ww]henever) ([^,]+), (.+)", s)
         if m:
@@ -721,10 +723,26 @@ class FolioReader:
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", s):
             conds, rest = g
             body = self.verb_phrase(rest, "x")
-            if body is None or not re.match(r"(?:is |are )?(?:either|neither)\b|is\b|(?:cannot|can't|can not) be\b", rest.lower()):
+            if body is None or not re.match(r"(?:is |are )?(?:either|neither)\b|is\b|(?:cannot|can't|can not) be\b"
+                                            r"|(?:does not|doesn't|cannot|can't|can) [a-z]+|[a-z]+[^s]s\b", rest.lower()):
                 return None  # "A man is either kind or evil.", "A podcast is not a novel."; others are unsure
             return _forall(conds, body)
         return self._facts(s) or self._either_kind(s)
+
+    def _unless(self, then: str, cond: str) -> str | None:
+        """"Nora flies jets unless she is tired", "Pilots fly jets unless they are tired": what
+        holds where the condition does not, of one individual or of any one of a class."""
+        p = re.fullmatch(r"(?:he|she|it|they) (.+)", cond)
+        g = self.generic(then[0].lower() + then[1:]) if p else None
+        if g is not None and g[0] is not None and (cond.startswith("they") == _plural_noun(then.split()[0])):
+            body, unless = self.verb_phrase(g[1], "x"), self.verb_phrase(p.group(1), "x")  # type: ignore[union-attr]
+            return None if body is None or unless is None else _forall([*g[0], _neg(_group(unless))], body)
+        a = self._facts(then)
+        c = _subject_of(a or "")
+        if a is None or c is None or "x" in re.findall(r"\b\w+\b", a):
+            return None
+        b = self.verb_phrase(p.group(1), c) if p else self._facts(cond)
+        return None if b is None or "x" in re.findall(r"\b\w+\b", b) else f"{_neg(_group(b))} -> {_group(a)}"
 
     def _episode(self, s: str) -> str | None:
         """"A private research university moved to New Haven.": in the past tense, "a" tells of
@@ -970,7 +988,8 @@ class FolioReader:
             # at a copula or an auxiliary (a relative clause's own copula comes first: every one
             # is tried, and only one leaves both sides readable), or a verb the text uses
             lambda: [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
-                r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs],
+                r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs
+                or w.lower() in ("either", "neither") and _plural_noun(words[i - 1])],  # "pilots either fly ..."
             # "people born in Oslo speak ...": where a participle goes on with the class (below);
             # before the next guess, which takes "sells well" for a plural and a verb
             lambda: [i for i in range(1, len(words) - 1) if _participle(words[i].lower())

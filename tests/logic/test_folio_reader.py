@@ -684,7 +684,7 @@ def test_a_past_deed_of_a_thing_tells_of_one_thing() -> None:
              "A kayak is not a motorboat."]
     read = _read(texts)
     assert read[texts[0]] == "exists x. BravePilot(x) and Visit(x, Oslo)"
-    assert texts[1] not in read and texts[2] not in read
+    assert read[texts[1]] == "forall x. Pilot(x) -> FlyJet(x)" and texts[2] not in read
     assert read[texts[3]] == "forall x. Kayak(x) -> not Motorboat(x)"
     # a deed told with its time says the deed: "moved to Bergen in 1990" is "moved to Bergen"
     _read_and_solve("Ada University is a private research university. Ada University moved to Bergen in 1990.",
@@ -762,3 +762,31 @@ def test_a_name_a_sentence_spells_is_an_individual_only_where_no_class_has_it() 
     got = [f for f, _ in used_postulates(preds, program)]
     assert "forall x. LocateInNorway(x) <-> LocateIn(x, Norway)" in got
     assert not any("LocateIn(x, Boat)" in f for f in got)  # "Boat" names a class here
+
+
+def test_a_plural_class_before_either_and_a_present_tense_a_are_generic() -> None:
+    # "Pilots either fly jets or sail boats" was PilotEitherFlyJetOrSail(x) -> Boat(x); "A steward
+    # does not fly planes" was unread (and "A man visited Oslo", one man, stays unread)
+    texts = ["Pilots either fly jets or sail boats.", "Pilots neither fly jets nor sail boats.",
+             "A steward does not fly planes.", "A cook can sail.", "A man visited Oslo."]
+    assert _read(texts) == {texts[0]: "forall x. Pilot(x) -> (FlyJet(x) xor SailBoat(x))",
+                            texts[1]: "forall x. Pilot(x) -> (not FlyJet(x) and not SailBoat(x))",
+                            texts[2]: "forall x. Steward(x) -> not FlyPlane(x)",
+                            texts[3]: "forall x. Cook(x) -> Sail(x)"}
+
+
+def test_unless_is_if_not() -> None:
+    # was the one predicate FlyJetUnlessSheBeTire
+    texts = ["Nora flies jets unless she is tired.", "Sailors sing at night unless they are sick.", "Ada rows unless Nora is sick."]
+    assert _read(texts) == {texts[0]: "not Tired(Nora) -> FlyJet(Nora)",
+                            texts[1]: "forall x. Sailor(x) and not Sick(x) -> SingAtNight(x)",
+                            texts[2]: "not Sick(Nora) -> Row(Ada)"}
+
+
+@pytest.mark.parametrize("fact, conclusion, answer", [
+    ("Nora is not tired.", "Nora flies jets.", "True"),
+    ("Nora does not fly jets.", "Nora is tired.", "True"),
+    ("Nora flies jets.", "Nora is tired.", "Unknown")])  # "unless" is not "if and only if not"
+def test_unless_chains_through_the_solver(fact: str, conclusion: str, answer: str) -> None:
+    _read_and_solve(f"Nora flies jets unless she is tired. {fact}", conclusion,
+                    "not Tired(Nora) -> FlyJet(Nora)", answer)
