@@ -285,6 +285,9 @@ class FolioReader:
             return None if not conds else " and ".join(conds)
         if re.search(r"\b(?:when|because|if|whose)\b", p):
             return None  # "a sailor whose boat is red": what is said is of another thing
+        m = re.fullmatch(r"([a-z]+) by ([A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)", p)
+        if m and _participle(m.group(1)) and (c := self.individual(m.group(2))) is not None:
+            return f"{self.name(normalize_phrase(m.group(1)), 2)}({c}, {term})"  # "loved by Nora": Nora loves it
         if (verb := _progressive(p)) is not None:  # "is taking the course": "takes the course"
             return self.verb_phrase(verb, term)
         # "a student working in the lab": the class, and what it does

@@ -430,10 +430,11 @@ def test_everyday_shapes_chain_through_the_solver(conclusion: str, answer: str) 
                                                 ("Blue Heron floats.", "Unknown")])
 def test_a_class_named_by_a_relation_and_a_name_chains_with_the_relation(conclusion: str, answer: str) -> None:
     """"citizens of Norway" and "a citizen of Norway", "boats built by Ada" and "Ada built Sea
-    Gull": two ways of saying one thing, linked by a postulate of what the name says."""
+    Gull": two ways of saying one thing, linked by a postulate of what the name says (the passive
+    is read as the agent's relation itself)."""
     _read_and_solve("All citizens of Norway are calm. Nora is a citizen of Norway. "
                     "Every boat built by Ada floats. Ada built Sea Gull. Sea Gull is a boat. Blue Heron is a boat.",
-                    conclusion, "forall x. BuildByAda(x) <-> Build(Ada, x)", answer)
+                    conclusion, "forall x. CitizenOfNorway(x) <-> CitizenOf(x, Norway)", answer)
 
 
 @pytest.mark.parametrize("conclusion, answer", [("Nora is calm.", "True"), ("Nora is a sailor.", "Unknown")])
@@ -542,7 +543,7 @@ def test_named_subjects_with_a_verb_and_plural_classes_with_a_participle() -> No
     assert read[texts[0]] == "WorkAt(Linda, Acme) and WorkAt(Tom, Acme)"
     assert read[texts[1]] == "forall x. Company(x) and BaseInBoston(x) -> PayWell(x)"  # once a fact of "Companies"
     assert read[texts[2]] == "forall x. BornInOslo(x) -> Speak(x, Norwegian)"
-    assert read[texts[3]] == "forall x. Boat(x) and BuildByAda(x) -> Float(x)"
+    assert read[texts[3]] == "forall x. Boat(x) and Build(Ada, x) -> Float(x)"  # "built by Ada": Ada built it
     assert "Companies" not in consts
 
 
@@ -790,3 +791,12 @@ def test_unless_is_if_not() -> None:
 def test_unless_chains_through_the_solver(fact: str, conclusion: str, answer: str) -> None:
     _read_and_solve(f"Nora flies jets unless she is tired. {fact}", conclusion,
                     "not Tired(Nora) -> FlyJet(Nora)", answer)
+
+
+def test_a_passive_with_a_named_agent_is_the_agent_s_relation() -> None:
+    # were LoveByNora(Ola) and HireByBlueAir(Nora), which no active sentence chains with
+    texts = ["Ola is loved by Nora.", "Nora was hired by Blue Air.", "Every boat built by Ada floats."]
+    assert _read(texts) == {texts[0]: "Love(Nora, Ola)", texts[1]: "Hire(BlueAir, Nora)",
+                            texts[2]: "forall x. Boat(x) and Build(Ada, x) -> Float(x)"}
+    _read_and_solve("Ada builds Sea Wind. Every boat built by Ada floats. Sea Wind is a boat.",
+                    "Sea Wind floats.", "Build(Ada, x)", "True")
