@@ -49,6 +49,12 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             m = ly if ly and _adverb(ly.group(2).lower()) else None
         if m and preds.get(m.group(1)) == 1 and not re.search(r"(?:Rarely|Hardly|Barely|Scarcely|Seldom|Never)$", p):
             out.append(f"forall x. {p}(x) -> {m.group(1)}(x)")
+    # what became something is it: "became famous in 2005" says "is famous" (of a state the
+    # text names alone; "Become" of a relation's name is left alone)
+    for p in unary:
+        m = re.match(r"Become([A-Z]\w*?)(?:(?:In|On|At|During|From|Since|After|Before)[A-Z0-9]\w*)?$", p)
+        if m and preds.get(m.group(1)) == 1:
+            out.append(f"forall x. {p}(x) -> {m.group(1)}(x)")
     # where a thing is put is where it is: "located in Montana" is "in Montana", and what is
     # listed in, kept at or selected into a list is in it (never "born in": a past place)
     for p in preds:

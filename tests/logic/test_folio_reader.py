@@ -800,3 +800,14 @@ def test_a_passive_with_a_named_agent_is_the_agent_s_relation() -> None:
                             texts[2]: "forall x. Boat(x) and Build(Ada, x) -> Float(x)"}
     _read_and_solve("Ada builds Sea Wind. Every boat built by Ada floats. Sea Wind is a boat.",
                     "Sea Wind floats.", "Build(Ada, x)", "True")
+
+
+@pytest.mark.parametrize("text, conclusion, formula, answer", [
+    ("Lena became famous in 2005. All famous people are rich.", "Lena is rich.",
+     "forall x. BecomeFamousIn2005(x) -> Famous(x)", "True"),
+    ("Lena became a citizen of Norway. All citizens of Norway are calm.", "Lena is calm.",
+     "forall x. BecomeCitizenOfNorway(x) -> CitizenOfNorway(x)", "True"),
+    ("Lena became famous in 2005. All rich people are famous.", "Lena is rich.",
+     "forall x. BecomeFamousIn2005(x) -> Famous(x)", "Unknown")])
+def test_what_became_something_is_it(text: str, conclusion: str, formula: str, answer: str) -> None:
+    _read_and_solve(text, conclusion, formula, answer)
