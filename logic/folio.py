@@ -587,6 +587,11 @@ class FolioReader:
         s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {article(m.group(2))} {_singular(m.group(2))}"
                    if _plural_noun(m.group(2)) else m.group(0), s)  # "Nora is one of the pilots": a pilot
         s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
+        s = re.sub(r"^Both ([A-Z][\w'-]*(?: [A-Z][\w'-]*)* and [A-Z])", r"\1", s)  # "Both Tom and Ola are ..."
+        # "Tom is a forward, and so is Ola": each is one
+        s = re.sub(r"^(.+?) (is|was) (.+?),? and so (?:is|was) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$", r"\1 \2 \3, and \4 \2 \3", s)
+        # "has been injured since 2020" is "is injured since 2020" (a state that holds now)
+        s = re.sub(r"\b(?:has|have) been\b(?! to\b)", lambda m: "is" if m.group(0).startswith("has") else "are", s)
         # "The city of Pierre is ...": Pierre, a city (a place's kind before its name, not a part of it)
         s = re.sub(r"^(?:[Tt]he|[Aa]n?) (city|town|village|state|country|island|region|province|county) of ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) "
                    r"(?=is |was |has |does |[a-z]+s )", lambda m: f"{m.group(2)}, {article(m.group(1))} {m.group(1)}, ", s)
@@ -991,7 +996,8 @@ class FolioReader:
             # at a copula or an auxiliary (a relative clause's own copula comes first: every one
             # is tried, and only one leaves both sides readable), or a verb the text uses
             lambda: [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
-                r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower()) or _lemma(w) in self.verbs
+                r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower())
+                or _lemma(w) in self.verbs and i != clause_verb  # the clause's own verb ends no class
                 or w.lower() in ("either", "neither") and _plural_noun(words[i - 1])],  # "pilots either fly ..."
             # "people born in Oslo speak ...": where a participle goes on with the class (below);
             # before the next guess, which takes "sells well" for a plural and a verb
@@ -1000,7 +1006,7 @@ class FolioReader:
             # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
             lambda: [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1],
             # "All players at Roland Garros lost to ...": a past tense after the class
-            lambda: [i for i in range(1, len(words)) if is_past(words[i].lower())],
+            lambda: [i for i in range(1, len(words)) if is_past(words[i].lower()) and i != clause_verb],
             # "students at Harvard work hard": a plural class, where it is, then a base-form verb
             lambda: [j for j in range(3, len(words)) if _plural_noun(words[0]) and words[1] in _PREPOSITIONS
                      and _base_verb(words[j]) and not _base_verb(words[j - 1])][:1],

@@ -811,3 +811,13 @@ def test_a_passive_with_a_named_agent_is_the_agent_s_relation() -> None:
      "forall x. BecomeFamousIn2005(x) -> Famous(x)", "Unknown")])
 def test_what_became_something_is_it(text: str, conclusion: str, formula: str, answer: str) -> None:
     _read_and_solve(text, conclusion, formula, answer)
+
+
+def test_both_so_is_has_been_and_a_clause_verb_the_text_uses() -> None:
+    # "and so is Ola" was SoBeOla(Tom); "Both Tom and Ola" unread; "has been a pilot" HaveBeenPilot;
+    # a relative clause's verb that another sentence uses ended the class there (unread)
+    texts = ["Both Tom and Ola are forwards.", "Tom is a forward, and so is Ola.", "Tom has been a pilot.",
+             "Tom scored more than ten goals.", "Every player who scored more than ten goals won an award."]
+    assert _read(texts) == {texts[0]: "Forward(Tom) and Forward(Ola)", texts[1]: "Forward(Tom) and Forward(Ola)",
+                            texts[2]: "Pilot(Tom)", texts[3]: "ScoreMoreThanTenGoal(Tom)",
+                            texts[4]: "forall x. Player(x) and ScoreMoreThanTenGoal(x) -> WinAward(x)"}
