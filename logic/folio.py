@@ -243,6 +243,7 @@ class FolioReader:
     def complement(self, phrase: str, term: str) -> str | None:
         """What follows a copula: "a wild turkey", "not evil", "kind or a CEO", "neither A nor B"."""
         p = re.sub(r",? but not ", " and not ", phrase.strip())  # "a pilot but not a sailor"
+        p = re.sub(r"^not (an? [a-z]+(?: [a-z]+)?),? but (an? [a-z]+(?: [a-z]+)?)$", r"\2 and not \1", p)  # "not a dog but a cat"
         if m := re.fullmatch(r"not (.+)", p):
             inner = self.complement(m.group(1), term)
             return None if inner is None else _neg(inner)
@@ -587,6 +588,7 @@ class FolioReader:
         s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {article(m.group(2))} {_singular(m.group(2))}"
                    if _plural_noun(m.group(2)) else m.group(0), s)  # "Nora is one of the pilots": a pilot
         s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
+        s = re.sub(r"^Whatever ", "Everything that ", re.sub(r"^Whoever ", "Everyone who ", s))  # "Whatever is a cat purrs"
         s = re.sub(r"^Both ([A-Z][\w'-]*(?: [A-Z][\w'-]*)* and [A-Z])", r"\1", s)  # "Both Tom and Ola are ..."
         # "Tom is a forward, and so is Ola": each is one
         s = re.sub(r"^(.+?) (is|was) (.+?),? and so (?:is|was) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$", r"\1 \2 \3, and \4 \2 \3", s)
@@ -640,6 +642,9 @@ class FolioReader:
             if m.group(2) == "they" and re.match(r"(?:a|an|every|each) ", subject):
                 said = _third_person(said)  # "A pilot is brave if they fly jets": a pilot flies jets
             return self._conditional(f"{subject} {said}", f"{m.group(2)} {g[1]}")
+        if m and m.group(2) != "they" and (a := self._fact(m.group(1))) is not None and (c := _subject_of(a)) \
+                and "x" not in re.findall(r"\b\w+\b", a) and (b := self.verb_phrase(m.group(3), c)) is not None:
+            return f"{_group(b)} -> {_group(a)}"  # "Mia purrs if she is happy"
         m = re.fullmatch(r"(Everyone|Everybody|Nobody|No one) ((?!who\b|that\b)[a-z].+)", s)
         if m and re.fullmatch(r"(?!is |are |was |were )\S.* (?:is|are|was|were) .+", m.group(2)):
             # "No one trained by Ada is lazy": a class ("people trained by Ada"), then its copula
@@ -848,7 +853,7 @@ class FolioReader:
     def _facts(self, s: str) -> str | None:
         """One fact, or two about different individuals joined by "and"/"or" ("Rose is a human
         or Jerry is a manager")."""
-        for op in (" and ", " or ", ", but "):  # "Nora likes Ada, but Ada does not like her": both
+        for op in (" and ", " or ", ", but ", ", so ", " because "):  # "Nora likes Ada, but Ada does not like her": both
             parts = s.split(op)
             if len(parts) == 2 and re.match(r"[A-Z]", parts[1]):
                 a, b = self._fact(parts[0].rstrip(",")), self._fact(parts[1])
@@ -861,7 +866,7 @@ class FolioReader:
         if (m := re.fullmatch(r"Either ([A-Z].+?),? or ([A-Z].+)", s)) \
                 and (a := self._fact(m.group(1))) is not None and (b := self._fact(m.group(2))) is not None:
             return f"({_group(a)} xor {_group(b)})"  # "Either Nora is a pilot or Ada is a sailor"
-        if (m := re.fullmatch(r"(.+?),? (and|or|but) (?:he|she|it|they) (.+)", s)) and (a := self._fact(m.group(1))) \
+        if (m := re.fullmatch(r"(.+?),? (and|or|but|so|because) (?:he|she|it|they) (.+)", s)) and (a := self._fact(m.group(1))) \
                 and (c := _subject_of(a)) and (b := self.verb_phrase(m.group(3), c)):
             # "Nora is a pilot, and she is brave": the pronoun is the one the first clause names
             return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{a} and {b}"

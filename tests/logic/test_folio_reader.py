@@ -821,3 +821,12 @@ def test_both_so_is_has_been_and_a_clause_verb_the_text_uses() -> None:
     assert _read(texts) == {texts[0]: "Forward(Tom) and Forward(Ola)", texts[1]: "Forward(Tom) and Forward(Ola)",
                             texts[2]: "Pilot(Tom)", texts[3]: "ScoreMoreThanTenGoal(Tom)",
                             texts[4]: "forall x. Player(x) and ScoreMoreThanTenGoal(x) -> WinAward(x)"}
+
+
+def test_whatever_not_but_so_because_and_a_named_one_s_if() -> None:
+    # were Cat(Whatever) and Purr(Whatever), not DogButCat, HungrySoSheMeow, and unread
+    texts = ["Whatever is a cat purrs.", "Mia is not a dog but a cat.", "Mia is hungry, so she meows.",
+             "Ola is sad because Mia is sick.", "Mia purrs if she is happy."]
+    assert _read(texts) == {texts[0]: "forall x. Cat(x) -> Purr(x)", texts[1]: "Cat(Mia) and not Dog(Mia)",
+                            texts[2]: "Hungry(Mia) and Meow(Mia)", texts[3]: "Sad(Ola) and Sick(Mia)",
+                            texts[4]: "Happy(Mia) -> Purr(Mia)"}
