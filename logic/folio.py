@@ -243,6 +243,9 @@ class FolioReader:
     def complement(self, phrase: str, term: str) -> str | None:
         """What follows a copula: "a wild turkey", "not evil", "kind or a CEO", "neither A nor B"."""
         p = re.sub(r",? but not ", " and not ", phrase.strip())  # "a pilot but not a sailor"
+        # "a type of sailboat" is a sailboat ("a kind of", "a form of", "a breed of")
+        p = re.sub(r"^(not )?(?:a|an|one) (?:type|kind|sort|form|variety|species|breed) of ([a-z][a-z -]*)$",
+                   lambda m: f"{m.group(1) or ''}{article(m.group(2))} {m.group(2)}", p)
         p = re.sub(r"^not (an? [a-z]+(?: [a-z]+)?),? but (an? [a-z]+(?: [a-z]+)?)$", r"\2 and not \1", p)  # "not a dog but a cat"
         if m := re.fullmatch(r"not (.+)", p):
             inner = self.complement(m.group(1), term)

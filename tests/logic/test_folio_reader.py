@@ -830,3 +830,10 @@ def test_whatever_not_but_so_because_and_a_named_one_s_if() -> None:
     assert _read(texts) == {texts[0]: "forall x. Cat(x) -> Purr(x)", texts[1]: "Cat(Mia) and not Dog(Mia)",
                             texts[2]: "Hungry(Mia) and Meow(Mia)", texts[3]: "Sad(Ola) and Sick(Mia)",
                             texts[4]: "Happy(Mia) -> Purr(Mia)"}
+
+
+def test_a_type_of_a_class_is_of_the_class() -> None:
+    # was TypeOfSailboat, which "Sea Wind is a sailboat" never chained with
+    texts = ["A sloop is a type of sailboat.", "Yawls are a kind of boat.", "A sloop is not a kind of ship."]
+    assert _read(texts) == {texts[0]: "forall x. Sloop(x) -> Sailboat(x)", texts[1]: "forall x. Yawl(x) -> Boat(x)",
+                            texts[2]: "forall x. Sloop(x) -> not Ship(x)"}
