@@ -341,6 +341,10 @@ class FolioReader:
             p = p[p.index(" ") + 1:]  # "has won the race" says it won the race
         if not p:
             return None
+        if (m := re.fullmatch(r"(.+?),? (and|or|but) (?:they|he|she|it) (.+)", p)) \
+                and (a := self.verb_phrase(m.group(1), term)) is not None \
+                and (b := self.verb_phrase(m.group(3), term)) is not None:  # "is not a sailor and they are brave"
+            return f"({_group(a)} or {_group(b)})" if m.group(2) == "or" else f"{_group(a)} and {_group(b)}"
         if m := re.fullmatch(r"(?:is|are) (either [^,]+(?:, [^,]+)+,? or [^,]+)", p):
             return self.complement(m.group(1), term)  # "are either kayaks, canoes, or yachts": a list
         if m := re.fullmatch(r"(?:is|are) ((?:either|neither|both) .+)", p):
@@ -483,7 +487,7 @@ class FolioReader:
             if len(at) == 1 and a.endswith("s") and b.endswith("s") and not b.endswith("ss"):
                 return [left, right]
             if len(at) == 1 and a not in _AUX and _bare_verb(a) and _bare_verb(b) \
-                    and ("NOUN" not in _lemmas(b) or _lemma(b) in self.verbs):
+                    and ("NOUN" not in _lemmas(b) or _lemma(b) in self.verbs or rb[1] in ("a", "an", "the")):
                 return [left, right]  # after a plural: "tidy their rooms and enjoy the process of cleaning"
         return None
 
@@ -941,6 +945,11 @@ class FolioReader:
         c = self.individual(" ".join(words[:k]))
         if c is None:
             return None
+        m = re.fullmatch(r"(does not |doesn't |do not |don't )?([a-z]+) (everybody|everyone|everything|nobody|no one|nothing)",
+                         " ".join(words[k:]))
+        if m and not m.group(1) and "VERB" in _lemmas(m.group(2)):  # "Nora likes everybody", "... nobody": each one
+            rel = f"{self.name(normalize_phrase(m.group(2)), 2)}({c}, x)"
+            return _forall([], _neg(rel) if m.group(3).startswith("no") else rel)
         m = re.fullmatch(r"(does not |doesn't |do not |don't )?([a-z]+) (?:all|every|any) ([a-z][\w -]*)", " ".join(words[k:]))
         if m and "VERB" in _lemmas(m.group(2)) and (cls := self.unary(m.group(3), "x")) is not None:
             # "Nora likes all boats": each boat; "does not like any boats": none
@@ -1079,6 +1088,8 @@ class FolioReader:
                 bare = re.sub(r"^(?:the|a|an) ", "", said)
                 if plural and said not in ("they", "them"):
                     continue  # "If roses are given out during X, then it is ...": "it" is not the roses
+                if bare == "person" and noun not in _PERSON and re.search(r"\b(?:a|some) person\b", rest):
+                    return None  # "If a book is written by a person, then the person is ...": not the book
                 if said in _PRONOUN or (bare != said and bare == noun):
                     # the longest repeat is the subject: a shorter one ("a design" of "a design
                     # by Max") would cut the class in two

@@ -837,3 +837,14 @@ def test_a_type_of_a_class_is_of_the_class() -> None:
     texts = ["A sloop is a type of sailboat.", "Yawls are a kind of boat.", "A sloop is not a kind of ship."]
     assert _read(texts) == {texts[0]: "forall x. Sloop(x) -> Sailboat(x)", texts[1]: "forall x. Yawl(x) -> Boat(x)",
                             texts[2]: "forall x. Sloop(x) -> not Ship(x)"}
+
+
+def test_two_verb_phrases_a_pronoun_joins_and_whom_the_person_names() -> None:
+    # were not (Sailor and TheyBeBrave), FlyPlaneAndWearUniform, LikeEverybody; the book's
+    # conditional was read as if the book were the person
+    texts = ["If someone flies jets, then they are not a sailor and they are brave.",
+             "Pilots fly planes and wear a uniform.", "Nora likes everybody.", "Nora likes nobody.",
+             "If a boat is new and it is built by a person, then the person is a builder."]
+    assert _read(texts) == {texts[0]: "forall x. FlyJet(x) -> (not Sailor(x) and Brave(x))",
+                            texts[1]: "forall x. Pilot(x) -> (FlyPlane(x) and WearUniform(x))",
+                            texts[2]: "forall x. Like(Nora, x)", texts[3]: "forall x. not Like(Nora, x)"}
