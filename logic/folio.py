@@ -356,6 +356,8 @@ class FolioReader:
             return got
         for op in (" and ", " or "):  # before a negation: "does not travel ... and does not have ..."
             split = self._verb_split(p, op)
+            if split and (cop := re.match(r"(?:is|are|was|were) ", split[0])) and split[1].startswith("not "):
+                split[1] = cop.group(0) + split[1]  # "is a pilot and not brave": is not brave
             if split:
                 got = [self.verb_phrase(x, term) for x in split]
                 if None in got:
@@ -1006,6 +1008,10 @@ class FolioReader:
         verb_s = lambda w: bool(re.fullmatch(r"[a-z]+[^s]s", w)) and "VERB" in _lemmas(w)  # noqa: E731
         rel = next((i + 2 for i, w in enumerate(words) if w in ("who", "that", "which")), 1)
         clause_verb = rel - 1 if rel > 1 else None  # "who flies": the word after it is its object
+        # "who are (not) brave": the clause ends after its one adjective, where a verb follows
+        adj = rel + (rel < len(words) and words[rel] == "not")
+        adjective_end = adj + 1 if clause_verb is not None and words[clause_verb] in ("is", "are") and adj + 1 < len(words) \
+            and "ADJ" in _lemmas(words[adj]) and (_bare_verb(words[adj + 1]) or verb_s(words[adj + 1])) else None
         # where the class ends and what is said of it begins, by guesses in turn: the first that
         # finds a place decides (trying the next where it reads nothing misreads: "... have people
         # who have parents who are busy with their jobs" cut at "jobs")
@@ -1015,6 +1021,7 @@ class FolioReader:
             lambda: [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
                 r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower())
                 or _lemma(w) in self.verbs and i != clause_verb  # the clause's own verb ends no class
+                or i == adjective_end  # "pilots who are (not) brave | fly jets"
                 or w.lower() in ("either", "neither") and _plural_noun(words[i - 1])],  # "pilots either fly ..."
             # "people born in Oslo speak ...": where a participle goes on with the class (below);
             # before the next guess, which takes "sells well" for a plural and a verb

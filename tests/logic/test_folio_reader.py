@@ -848,3 +848,13 @@ def test_two_verb_phrases_a_pronoun_joins_and_whom_the_person_names() -> None:
     assert _read(texts) == {texts[0]: "forall x. FlyJet(x) -> (not Sailor(x) and Brave(x))",
                             texts[1]: "forall x. Pilot(x) -> (FlyPlane(x) and WearUniform(x))",
                             texts[2]: "forall x. Like(Nora, x)", texts[3]: "forall x. not Like(Nora, x)"}
+
+
+def test_a_relative_clause_s_adjective_and_a_copula_s_not() -> None:
+    # "Pilots who are brave fly jets" was unread (the clause's copula was the only cut), and
+    # "is a pilot and not brave" too ("not brave" alone is no verb phrase)
+    texts = ["Pilots who are brave fly jets.", "A sailor who is not kind sails boats.",
+             "If someone is a pilot and not brave, then they stay home."]
+    assert _read(texts) == {texts[0]: "forall x. Pilot(x) and Brave(x) -> FlyJet(x)",
+                            texts[1]: "forall x. Sailor(x) and not Kind(x) -> SailBoat(x)",
+                            texts[2]: "forall x. (Pilot(x) and not Brave(x)) -> StayHome(x)"}
