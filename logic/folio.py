@@ -323,9 +323,14 @@ class FolioReader:
             if cls is not None and does is not None:
                 return [cls, does]
         # a past participle the same way: "a novel written in 2003" is a novel, written in 2003
-        m = re.fullmatch(r"(?:(?:a|an) )?([a-z]+) ([a-z]+) ((\w+).*)", phrase)
-        if m and m.group(4) in _OPEN | _FUNCTION_WORDS and _participle(m.group(2)):
-            cls, done = self.unary(m.group(1), term), self.complement(f"{m.group(2)} {m.group(3)}", term)
+        # (and "a football team based in Oslo": a class of nouns)
+        words = re.sub(r"^(?:a|an) ", "", phrase).split()
+        k = next((k for k in (1, 2, 3) if k + 2 <= len(words) and re.fullmatch(r"[a-z]+", words[k])
+                  and _participle(words[k]) and words[k + 1] in _OPEN | _FUNCTION_WORDS), None)
+        if k is not None and all(re.fullmatch(r"[a-z]+", w) for w in words[:k]) \
+                and all(_nominal(w) for w in words[:k - 1]):
+            cls = self.unary(" ".join(words[:k]), term)
+            done = self.complement(" ".join(words[k:]), term)
             if cls is not None and done is not None:
                 return [cls, done]
         return None

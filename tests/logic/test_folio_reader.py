@@ -858,3 +858,12 @@ def test_a_relative_clause_s_adjective_and_a_copula_s_not() -> None:
     assert _read(texts) == {texts[0]: "forall x. Pilot(x) and Brave(x) -> FlyJet(x)",
                             texts[1]: "forall x. Sailor(x) and not Kind(x) -> SailBoat(x)",
                             texts[2]: "forall x. (Pilot(x) and not Brave(x)) -> StayHome(x)"}
+
+
+def test_a_class_of_nouns_then_a_past_participle() -> None:
+    # was FootballTeamBaseInOslo, which "All football teams ..." never chained with
+    texts = ["The Oslo Lions is a football team based in Oslo.", "Nora is a sea captain trained in Bergen.",
+             "Walden is a novel written in 1854."]
+    assert _read(texts) == {texts[0]: "FootballTeam(OsloLions) and BaseInOslo(OsloLions)",
+                            texts[1]: "SeaCaptain(Nora) and TrainInBergen(Nora)",
+                            texts[2]: "Novel(Walden) and WriteIn1854(Walden)"}
