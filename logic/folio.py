@@ -1015,7 +1015,7 @@ class FolioReader:
         clause_verb = rel - 1 if rel > 1 else None  # "who flies": the word after it is its object
         # "who are (not) brave": the clause ends after its one adjective, where a verb follows
         adj = rel + (rel < len(words) and words[rel] == "not")
-        adjective_end = adj + 1 if clause_verb is not None and words[clause_verb] in ("is", "are") and adj + 1 < len(words) \
+        adjective_end = adj + 1 if clause_verb is not None and adj + 1 < len(words) and words[clause_verb] in ("is", "are") \
             and "ADJ" in _lemmas(words[adj]) and (_bare_verb(words[adj + 1]) or verb_s(words[adj + 1])) else None
         # where the class ends and what is said of it begins, by guesses in turn: the first that
         # finds a place decides (trying the next where it reads nothing misreads: "... have people
