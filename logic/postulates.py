@@ -79,6 +79,34 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
                 adjective = words[0] if k == 1 and preds.get(words[0]) == 1 and _adjective(words[0].lower()) else ""
                 out.append(f"forall x. {p}(x) <-> {adjective}(x) and {head}(x)" if adjective
                            else f"forall x. {p}(x) -> {head}(x)")
+    # and a small yellow bird is a small bird: an adjective left out after the first of a
+    # class's name (itself an adjective; the head and the other words kept in order) leaves a
+    # class it is of
+    for p in unary:
+        words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
+        for q in unary:
+            kept = re.findall(r"[A-Z][a-z]*|[0-9]+", q)
+            if 1 < len(kept) < len(words) and kept[-1] == words[-1] and kept[0] == words[0] \
+                    and _adjective(words[0].lower()) and _subsequence(kept, words) \
+                    and all("ADJ" in _lemmas(w.lower()) and w.lower() not in _NOT_INTERSECTIVE
+                            for w in _left_out(kept, words)):
+                out.append(f"forall x. {p}(x) -> {q}(x)")
+    return out
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
+
+
+def _left_out(kept: list[str], words: list[str]) -> list[str]:
+    """The words of ``words`` that the subsequence ``kept`` leaves out (the first match)."""
+    out, i = [], 0
+    for w in words:
+        if i < len(kept) and w == kept[i]:
+            i += 1
+        else:
+            out.append(w)
     return out
 
 

@@ -867,3 +867,12 @@ def test_a_class_of_nouns_then_a_past_participle() -> None:
     assert _read(texts) == {texts[0]: "FootballTeam(OsloLions) and BaseInOslo(OsloLions)",
                             texts[1]: "SeaCaptain(Nora) and TrainInBergen(Nora)",
                             texts[2]: "Novel(Walden) and WriteIn1854(Walden)"}
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("Tweety is a small yellow bird. Small birds eat seeds.", "True"),
+    ("Tweety is a small former bird. Small birds eat seeds.", "Unknown"),  # "former" says it is none
+    ("Tweety is a yellow bird. Small birds eat seeds.", "Unknown")])
+def test_an_adjective_left_out_of_a_class_s_name(text: str, answer: str) -> None:
+    formula = "forall x. SmallYellowBird(x) -> SmallBird(x)" if answer == "True" else "forall x. SmallBird(x) -> EatSeed(x)"
+    _read_and_solve(text, "Tweety eats seeds.", formula, answer)
