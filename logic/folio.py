@@ -681,6 +681,9 @@ class FolioReader:
         if s.startswith("Only "):
             return None  # "Only Nora owns a boat": no one else does, which no fact of hers says
         s = re.sub(r"^None of the ", "No ", s)  # "None of the sailors are lazy"
+        # "All birds can fly except penguins": all birds that are not penguins can fly
+        s = re.sub(r"^(All|No) ([a-z]+s) (.+?),? except (?:for )?([a-z]+s)$", lambda m: f"{m.group(1)} {m.group(2)} that are "
+                   f"not {m.group(4)} {m.group(3)}" if _plural_noun(m.group(4)) else m.group(0), s)
         s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
         s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
         s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {article(m.group(1))} "

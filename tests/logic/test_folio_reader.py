@@ -876,3 +876,10 @@ def test_a_class_of_nouns_then_a_past_participle() -> None:
 def test_an_adjective_left_out_of_a_class_s_name(text: str, answer: str) -> None:
     formula = "forall x. SmallYellowBird(x) -> SmallBird(x)" if answer == "True" else "forall x. SmallBird(x) -> EatSeed(x)"
     _read_and_solve(text, "Tweety eats seeds.", formula, answer)
+
+
+def test_all_but_an_exception() -> None:
+    # was FlyExceptPenguin(x)
+    texts = ["All birds can fly except penguins.", "All boats float, except for wrecks."]
+    assert _read(texts) == {texts[0]: "forall x. Bird(x) and not Penguin(x) -> Fly(x)",
+                            texts[1]: "forall x. Boat(x) and not Wreck(x) -> Float(x)"}
