@@ -880,6 +880,6 @@ def test_an_adjective_left_out_of_a_class_s_name(text: str, answer: str) -> None
 
 def test_all_but_an_exception() -> None:
     # was FlyExceptPenguin(x)
-    texts = ["All birds can fly except penguins.", "All boats float, except for wrecks."]
+    texts = ["All birds can fly except penguins.", "All boats can float, except for wrecks."]
     assert _read(texts) == {texts[0]: "forall x. Bird(x) and not Penguin(x) -> Fly(x)",
                             texts[1]: "forall x. Boat(x) and not Wreck(x) -> Float(x)"}
