@@ -86,21 +86,17 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
         words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
         for q in unary:
             kept = re.findall(r"[A-Z][a-z]*|[0-9]+", q)
+            left = _left_out(kept, words)
             if 1 < len(kept) < len(words) and kept[-1] == words[-1] and kept[0] == words[0] \
-                    and _adjective(words[0].lower()) and _subsequence(kept, words) \
-                    and all("ADJ" in _lemmas(w.lower()) and w.lower() not in _NOT_INTERSECTIVE
-                            for w in _left_out(kept, words)):
+                    and _adjective(words[0].lower()) and len(left) == len(words) - len(kept) \
+                    and all("ADJ" in _lemmas(w.lower()) and w.lower() not in _NOT_INTERSECTIVE for w in left):
                 out.append(f"forall x. {p}(x) -> {q}(x)")
     return out
 
 
-def _subsequence(short: list[str], long: list[str]) -> bool:
-    it = iter(long)
-    return all(w in it for w in short)
-
-
 def _left_out(kept: list[str], words: list[str]) -> list[str]:
-    """The words of ``words`` that the subsequence ``kept`` leaves out (the first match)."""
+    """The words of ``words`` that ``kept``, matched in order, leaves out (all of ``words``
+    less as many as ``kept`` has only where ``kept`` is a subsequence of it)."""
     out, i = [], 0
     for w in words:
         if i < len(kept) and w == kept[i]:
