@@ -880,6 +880,10 @@ class FolioReader:
                 and (a := self._fact(f"{m.group(1)} {m.group(3)} {m.group(4)}")) is not None \
                 and (b := self._fact(f"{m.group(2)} {m.group(3)} {m.group(4)}")) is not None:
             return f"({_group(a)} xor {_group(b)})"  # "Either Nora or Ada is a pilot"
+        if (m := re.fullmatch(r"Neither ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) nor ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (is|was|does|has|[a-z]+s) (.+)", s)) \
+                and (a := self._fact(f"{m.group(1)} {m.group(3)} {m.group(4)}")) is not None \
+                and (b := self._fact(f"{m.group(2)} {m.group(3)} {m.group(4)}")) is not None:
+            return f"{_neg(_group(a))} and {_neg(_group(b))}"  # "Neither Nora nor Ada is a pilot"
         if (m := re.fullmatch(r"Either ([A-Z].+?),? or ([A-Z].+)", s)) \
                 and (a := self._fact(m.group(1))) is not None and (b := self._fact(m.group(2))) is not None:
             return f"({_group(a)} xor {_group(b)})"  # "Either Nora is a pilot or Ada is a sailor"

@@ -883,3 +883,8 @@ def test_all_but_an_exception() -> None:
     texts = ["All birds can fly except penguins.", "All boats can float, except for wrecks."]
     assert _read(texts) == {texts[0]: "forall x. Bird(x) and not Penguin(x) -> Fly(x)",
                             texts[1]: "forall x. Boat(x) and not Wreck(x) -> Float(x)"}
+
+
+def test_neither_of_two_named_ones() -> None:
+    texts = ["Neither Ola nor Per flies jets.", "Neither Ola nor Per is a pilot."]
+    assert _read(texts) == {texts[0]: "not FlyJet(Ola) and not FlyJet(Per)", texts[1]: "not Pilot(Ola) and not Pilot(Per)"}
