@@ -127,6 +127,11 @@ def _bare_verb(word: str) -> bool:
     return _lemmas(word).get("VERB", ())[:1] == (word.lower(),)
 
 
+def _verb_s(word: str) -> bool:
+    """A verb that agrees with one ("flies", "admires")."""
+    return bool(re.fullmatch(r"[a-z]+[^s]s", word)) and "VERB" in _lemmas(word)
+
+
 def _participle(word: str) -> bool:
     """A verb's past participle ("written", "given", "located", "born"), not a noun or a plain adjective."""
     kinds = _lemmas(word)
@@ -243,6 +248,7 @@ class FolioReader:
     def complement(self, phrase: str, term: str) -> str | None:
         """What follows a copula: "a wild turkey", "not evil", "kind or a CEO", "neither A nor B"."""
         p = re.sub(r",? but not ", " and not ", phrase.strip())  # "a pilot but not a sailor"
+        p = re.sub(r",? as well as ", " and ", p)  # "a pilot as well as a sailor"
         # "a type of sailboat" is a sailboat ("a kind of", "a form of", "a breed of")
         p = re.sub(r"^(not )?(?:a|an|one) (?:type|kind|sort|form|variety|species|breed) of ([a-z][a-z -]*)$",
                    lambda m: f"{m.group(1) or ''}{article(m.group(2))} {m.group(2)}", p)
@@ -570,6 +576,10 @@ class FolioReader:
                 if u is None:
                     return None
                 conds = [u]
+        if rel is not None and (o := re.fullmatch(r"([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) ([a-z]+)", rel)) \
+                and (_verb_s(o.group(2)) or is_past(o.group(2))) and (c := self.individual(o.group(1))) is not None:
+            conds.append(f"{self.name(normalize_phrase(o.group(2)), 2)}({c}, {term})")  # "a pilot that Per admires"
+            return conds
         if rel is not None:
             r = self.verb_phrase(rel, term)
             if r is None:
@@ -604,8 +614,8 @@ class FolioReader:
         s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
         s = re.sub(r"^Whatever ", "Everything that ", re.sub(r"^Whoever ", "Everyone who ", s))  # "Whatever is a cat purrs"
         s = re.sub(r"^Both ([A-Z][\w'-]*(?: [A-Z][\w'-]*)* and [A-Z])", r"\1", s)  # "Both Tom and Ola are ..."
-        # "Tom is a forward, and so is Ola": each is one
-        s = re.sub(r"^(.+?) (is|was) (.+?),? and so (?:is|was) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$", r"\1 \2 \3, and \4 \2 \3", s)
+        # "Tom is a forward, and so is Ola", "..., as is Ola": each is one
+        s = re.sub(r"^(.+?) (is|was) (.+?)(?:,? and so|, as) (?:is|was) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$", r"\1 \2 \3, and \4 \2 \3", s)
         # "has been injured since 2020" is "is injured since 2020" (a state that holds now)
         s = re.sub(r"\b(?:has|have) been\b(?! to\b)", lambda m: "is" if m.group(0).startswith("has") else "are", s)
         # "The city of Pierre is ...": Pierre, a city (a place's kind before its name, not a part of it)
@@ -1017,13 +1027,12 @@ class FolioReader:
 
     def _quantified(self, q: str, rest: str) -> str | None:
         words = rest.split()
-        verb_s = lambda w: bool(re.fullmatch(r"[a-z]+[^s]s", w)) and "VERB" in _lemmas(w)  # noqa: E731
         rel = next((i + 2 for i, w in enumerate(words) if w in ("who", "that", "which")), 1)
         clause_verb = rel - 1 if rel > 1 else None  # "who flies": the word after it is its object
         # "who are (not) brave": the clause ends after its one adjective, where a verb follows
         adj = rel + (rel < len(words) and words[rel] == "not")
         adjective_end = adj + 1 if clause_verb is not None and adj + 1 < len(words) and words[clause_verb] in ("is", "are") \
-            and "ADJ" in _lemmas(words[adj]) and (_bare_verb(words[adj + 1]) or verb_s(words[adj + 1])) else None
+            and "ADJ" in _lemmas(words[adj]) and (_bare_verb(words[adj + 1]) or _verb_s(words[adj + 1])) else None
         # where the class ends and what is said of it begins, by guesses in turn: the first that
         # finds a place decides (trying the next where it reads nothing misreads: "... have people
         # who have parents who are busy with their jobs" cut at "jobs")
@@ -1048,7 +1057,7 @@ class FolioReader:
                      and _base_verb(words[j]) and not _base_verb(words[j - 1])][:1],
             # "Everyone who speaks Norwegian lives in Norway", "Every member of the club plays
             # chess": a verb agreeing with one, after the relative clause's own (not its object)
-            lambda: [j for j in range(rel, len(words)) if verb_s(words[j])
+            lambda: [j for j in range(rel, len(words)) if _verb_s(words[j])
                      and words[j - 1].lower() not in ("and", "or", "but") and j - 1 != clause_verb],
         ]
         readings: set[tuple[tuple[str, ...], str]] = set()
@@ -1060,7 +1069,7 @@ class FolioReader:
             reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
                        and words[i + 1].lower() in _PREPOSITIONS]
             plural = words[0].lower() == "people" or _plural_noun(words[0])  # "boats built by Ada float"
-            agree = [j for j in range(3, len(words)) if (_base_verb(words[j]) if plural else verb_s(words[j]))
+            agree = [j for j in range(3, len(words)) if (_base_verb(words[j]) if plural else _verb_s(words[j]))
                      and any(i + 1 < j for i in reduced)]
             if agree:
                 cuts = [i for i in cuts if i not in reduced] + agree[:1]

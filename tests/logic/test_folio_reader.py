@@ -888,3 +888,12 @@ def test_all_but_an_exception() -> None:
 def test_neither_of_two_named_ones() -> None:
     texts = ["Neither Ola nor Per flies jets.", "Neither Ola nor Per is a pilot."]
     assert _read(texts) == {texts[0]: "not FlyJet(Ola) and not FlyJet(Per)", texts[1]: "not Pilot(Ola) and not Pilot(Per)"}
+
+
+def test_a_named_one_s_relative_clause_and_as_well_as() -> None:
+    # were PerAdmire(Ola), NoraKnow(x), PilotAsWellAsSailor and PilotAsBePer
+    texts = ["Ola is a pilot that Per admires.", "Every pilot that Nora knows is brave.",
+             "Ola is a pilot as well as a sailor.", "Kim is a cook, as is Per."]
+    assert _read(texts) == {texts[0]: "Pilot(Ola) and Admire(Per, Ola)",
+                            texts[1]: "forall x. Pilot(x) and Know(Nora, x) -> Brave(x)",
+                            texts[2]: "Pilot(Ola) and Sailor(Ola)", texts[3]: "Cook(Kim) and Cook(Per)"}
