@@ -969,6 +969,11 @@ class FolioReader:
         c = self.individual(" ".join(words[:k]))
         if c is None:
             return None
+        m = re.fullmatch(r"(does not |doesn't |do not |don't )?([a-z]+) (?:anyone|everyone|anybody|everybody|anything|everything"
+                         r"|people|all people) (?:who|that) (.+)", " ".join(words[k:]))
+        if m and "VERB" in _lemmas(m.group(2)) and (cond := self.verb_phrase(m.group(3), "x")) is not None:
+            rel = f"{self.name(normalize_phrase(m.group(2)), 2)}({c}, x)"  # "Ola dislikes anyone who is rude": each such one
+            return _forall([cond], _neg(rel) if m.group(1) else rel)
         m = re.fullmatch(r"(does not |doesn't |do not |don't )?([a-z]+) (everybody|everyone|everything|nobody|no one|nothing)",
                          " ".join(words[k:]))
         if m and not m.group(1) and "VERB" in _lemmas(m.group(2)):  # "Nora likes everybody", "... nobody": each one
@@ -1029,6 +1034,10 @@ class FolioReader:
         words = rest.split()
         rel = next((i + 2 for i, w in enumerate(words) if w in ("who", "that", "which")), 1)
         clause_verb = rel - 1 if rel > 1 else None  # "who flies": the word after it is its object
+        # "boats that Ola built | float": a named one's clause ends after its verb, where a verb follows
+        named_end = rel + 1 if rel > 1 and rel + 1 < len(words) and words[rel - 1][0].isupper() \
+            and (is_past(words[rel]) or _verb_s(words[rel])) \
+            and (_bare_verb(words[rel + 1]) or _verb_s(words[rel + 1]) or words[rel + 1] in ("is", "are")) else None
         # "who are (not) brave": the clause ends after its one adjective, where a verb follows
         adj = rel + (rel < len(words) and words[rel] == "not")
         adjective_end = adj + 1 if clause_verb is not None and adj + 1 < len(words) and words[clause_verb] in ("is", "are") \
@@ -1042,7 +1051,7 @@ class FolioReader:
             lambda: [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
                 r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower())
                 or _lemma(w) in self.verbs and i != clause_verb  # the clause's own verb ends no class
-                or i == adjective_end  # "pilots who are (not) brave | fly jets"
+                or i in (adjective_end, named_end)  # "pilots who are (not) brave | fly jets"
                 or w.lower() in ("either", "neither") and _plural_noun(words[i - 1])],  # "pilots either fly ..."
             # "people born in Oslo speak ...": where a participle goes on with the class (below);
             # before the next guess, which takes "sells well" for a plural and a verb

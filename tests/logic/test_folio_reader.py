@@ -897,3 +897,13 @@ def test_a_named_one_s_relative_clause_and_as_well_as() -> None:
     assert _read(texts) == {texts[0]: "Pilot(Ola) and Admire(Per, Ola)",
                             texts[1]: "forall x. Pilot(x) and Know(Nora, x) -> Brave(x)",
                             texts[2]: "Pilot(Ola) and Sailor(Ola)", texts[3]: "Cook(Kim) and Cook(Per)"}
+
+
+def test_a_named_one_s_clause_in_a_rule_and_anyone_who_as_an_object() -> None:
+    # were unread and DislikeAnyoneRude(Ola)
+    texts = ["All boats that Ola built float.", "Ola dislikes anyone who is rude.", "Ola does not like anyone who smokes."]
+    assert _read(texts) == {texts[0]: "forall x. Boat(x) and Build(Ola, x) -> Float(x)",
+                            texts[1]: "forall x. Rude(x) -> Dislike(Ola, x)",
+                            texts[2]: "forall x. Smoke(x) -> not Like(Ola, x)"}
+    _read_and_solve("Ola dislikes anyone who is rude. Per is rude.", "Ola dislikes Per.",
+                    "forall x. Rude(x) -> Dislike(Ola, x)", "True")
