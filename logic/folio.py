@@ -634,7 +634,7 @@ class FolioReader:
             return None if None in said else " and ".join(said)  # type: ignore[arg-type]
         if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
             return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
-        if (m := re.fullmatch(r"(.+?),? and ((?:all|every|each|no) [a-z].+)", s)) and re.match(r"(?:All|Every|Each|No) ", s):
+        if (m := re.fullmatch(r"(.+?),? and ((?:all|every|each|no|some) [a-z].+)", s)) and re.match(r"(?:All|Every|Each|No|Some) ", s):
             a, b = self.read(m.group(1)), self.read(m.group(2)[0].upper() + m.group(2)[1:])
             return None if a is None or b is None else f"({a}) and ({b})"  # "All A are B, and all C are D"
         if m := re.fullmatch(r"It is not (?:true|the case) that (.+)", s):

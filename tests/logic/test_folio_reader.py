@@ -907,3 +907,8 @@ def test_a_named_one_s_clause_in_a_rule_and_anyone_who_as_an_object() -> None:
                             texts[2]: "forall x. Smoke(x) -> not Like(Ola, x)"}
     _read_and_solve("Ola dislikes anyone who is rude. Per is rude.", "Ola dislikes Per.",
                     "forall x. Rude(x) -> Dislike(Ola, x)", "True")
+
+
+def test_two_quantified_sentences_one_with_some() -> None:
+    texts = ["All pilots are brave, and some pilots are kind."]
+    assert _read(texts) == {texts[0]: "(forall x. Pilot(x) -> Brave(x)) and (exists x. Pilot(x) and Kind(x))"}
