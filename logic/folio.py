@@ -399,6 +399,13 @@ class FolioReader:
             said = [f"{self.name(normalize_phrase(first), 2)}({term}, {c})" for c in objs]
             classes = [self.unary(kind.group(1), c) for c in objs] if kind else []
             return None if None in classes else " and ".join(said + classes)  # type: ignore[arg-type]
+        # "lives in Norway or Sweden": the one relation to either ("either ... or": to one only)
+        m = re.fullmatch(r"([a-z]+(?: (?:in|at|to|for|with|from|on))?) (either )?([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) or "
+                         r"([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)", p)
+        if m and m.group(1).split()[0] not in _AUX | _OPEN and "VERB" in _lemmas(m.group(1).split()[0]) \
+                and (a := self.individual(m.group(3))) is not None and (b := self.individual(m.group(4))) is not None:
+            r = self.name(normalize_phrase(m.group(1)), 2)
+            return f"({r}({term}, {a}) {'xor' if m.group(2) else 'or'} {r}({term}, {b}))"
         # an object's own relative clause with a copula ("have siblings who are the same age") is part of the phrase
         plain = re.sub(r"^(\w+ (?:[a-z-]+ ){1,3})(?:who|that) (?:is|are) ([a-z -]+)$", r"\1 \2", p)
         if re.search(r"\b(?:or|nor|who|that|which|when|because|if|not|n't)\b|[,;:]", plain) or any(
@@ -730,8 +737,8 @@ class FolioReader:
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
-        m = re.fullmatch(r"([A-Z][a-z]+s) (in|at|on|from|of|with) (.+)", s)
-        if m and _plural_noun(m.group(1)) and m.group(1).lower() not in self.constants \
+        m = re.fullmatch(r"([A-Z][a-z]+s|People) (in|at|on|from|of|with) (.+)", s)
+        if m and (m.group(1) == "People" or _plural_noun(m.group(1))) and m.group(1).lower() not in self.constants \
                 and (got := self._quantified("all", s[0].lower() + s[1:])) is not None:
             return got  # "Students at Harvard work hard."
         m = re.fullmatch(r"([A-Z][a-z]+s) ([a-z]+) ([a-z]+) .+", s)
@@ -1062,7 +1069,8 @@ class FolioReader:
             # "All players at Roland Garros lost to ...": a past tense after the class
             lambda: [i for i in range(1, len(words)) if is_past(words[i].lower()) and i != clause_verb],
             # "students at Harvard work hard": a plural class, where it is, then a base-form verb
-            lambda: [j for j in range(3, len(words)) if _plural_noun(words[0]) and words[1] in _PREPOSITIONS
+            lambda: [j for j in range(3, len(words)) if (words[0].lower() == "people" or _plural_noun(words[0]))
+                     and words[1] in _PREPOSITIONS
                      and _base_verb(words[j]) and not _base_verb(words[j - 1])][:1],
             # "Everyone who speaks Norwegian lives in Norway", "Every member of the club plays
             # chess": a verb agreeing with one, after the relative clause's own (not its object)

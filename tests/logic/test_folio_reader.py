@@ -912,3 +912,14 @@ def test_a_named_one_s_clause_in_a_rule_and_anyone_who_as_an_object() -> None:
 def test_two_quantified_sentences_one_with_some() -> None:
     texts = ["All pilots are brave, and some pilots are kind."]
     assert _read(texts) == {texts[0]: "(forall x. Pilot(x) -> Brave(x)) and (exists x. Pilot(x) and Kind(x))"}
+
+
+def test_one_relation_to_either_of_two_named_ones_and_people_from_a_place() -> None:
+    # were unread
+    texts = ["Everyone who speaks Norwegian lives in Norway or Sweden.", "Ola lives in either Norway or Sweden.",
+             "People from Norway like snow."]
+    assert _read(texts) == {
+        texts[0]: "forall x. Speak(x, Norwegian) -> (LiveIn(x, Norway) or LiveIn(x, Sweden))",
+        texts[1]: "(LiveIn(Ola, Norway) xor LiveIn(Ola, Sweden))", texts[2]: "forall x. FromNorway(x) -> LikeSnow(x)"}
+    _read_and_solve("Ola lives in Norway or Sweden. Ola does not live in Sweden.", "Ola lives in Norway.",
+                    "(LiveIn(Ola, Norway) or LiveIn(Ola, Sweden))", "True")
