@@ -318,9 +318,12 @@ class FolioReader:
 
     def participle(self, phrase: str, term: str) -> list[str] | None:
         """"a student working in the lab": the class, and what it does. Only with a preposition
-        or an article after the -ing word ("a professional wrestling stable" is one class)."""
+        or an article after the -ing word ("a professional wrestling stable" is one class), or
+        after a plural class ("lakes containing silica")."""
         m = re.fullmatch(r"(?:(?:a|an) )?([a-z]+) (\w+ing) ((\w+).*)", phrase)
-        if m and m.group(4) in _OPEN | _FUNCTION_WORDS and (verb := _progressive(
+        # (or a plural class, an -ing word that is no noun, and its object: "lakes containing silica")
+        plain = m is not None and (m.group(1) == "people" or _plural_noun(m.group(1))) and "NOUN" not in _lemmas(m.group(2))
+        if m and (m.group(4) in _OPEN | _FUNCTION_WORDS or plain) and (verb := _progressive(
                 f"{m.group(2)} {m.group(3)}", before_preposition=m.group(4) in _PREPOSITIONS)):
             does = self.verb_phrase(verb, term)
             if m.group(1) in _PERSON | _THING and does is not None:

@@ -923,3 +923,10 @@ def test_one_relation_to_either_of_two_named_ones_and_people_from_a_place() -> N
         texts[1]: "(LiveIn(Ola, Norway) xor LiveIn(Ola, Sweden))", texts[2]: "forall x. FromNorway(x) -> LikeSnow(x)"}
     _read_and_solve("Ola lives in Norway or Sweden. Ola does not live in Sweden.", "Ola lives in Norway.",
                     "(LiveIn(Ola, Norway) or LiveIn(Ola, Sweden))", "True")
+
+
+def test_a_plural_class_and_an_ing_verb_with_its_object() -> None:
+    # was LakeContainingSilica(x), which "The lagoon contains silica" never chained with
+    texts = ["Lakes containing silica are blue.", "Dogs wearing hats are funny."]
+    assert _read(texts) == {texts[0]: "forall x. Lake(x) and ContainSilica(x) -> Blue(x)",
+                            texts[1]: "forall x. Dog(x) and WearHat(x) -> Funny(x)"}
