@@ -17,8 +17,8 @@ from logic.postulates import used_postulates, with_postulated
 from logic.problem import _LEAD
 from logic.suites import split_part
 from logic.translation import _decl_text, read_sentences
+from logic.weaken import premise_sentences
 from nesy.reasoner import Reasoner
-from nesy.translate import split_clauses
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> None:
     sentences = read_n = whole = right = definite = 0
     for it in items:
         statement = _LEAD.sub("", it.question).strip()
-        premises = split_clauses(it.context)
-        read, preds, consts = read_sentences([*premises, statement], {}, [])
+        premises = premise_sentences(it.context)
+        read, preds, consts = read_sentences([*premises, statement], {}, [], premises)
         sentences += len(premises) + 1
         read_n += sum(t in read for t in [*premises, statement])
         whole += all(t in read for t in [*premises, statement])

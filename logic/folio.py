@@ -642,7 +642,8 @@ class FolioReader:
         if m and (names := self._names(m.group(2))) is not None:  # "A list of colleges at Yale: A, B, and C."
             said = [self.complement(m.group(1), c) for c in names]
             return None if None in said else " and ".join(said)  # type: ignore[arg-type]
-        if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s):
+        if not s or "?" in s or ":" in s or ";" in s or '"' in s or _HEDGE.search(s) \
+                or re.search(r", (?:while|whereas|although|though) |^(?:Although|Though|Whereas) ", s):  # two sentences: ``weaken`` splits them
             return None  # a question, a list, a quotation, or a hedge ("usually"): no one formula
         if (m := re.fullmatch(r"(.+?),? and ((?:all|every|each|no|some) [a-z].+)", s)) and re.match(r"(?:All|Every|Each|No|Some) ", s):
             a, b = self.read(m.group(1)), self.read(m.group(2)[0].upper() + m.group(2)[1:])
@@ -705,6 +706,9 @@ class FolioReader:
         s = re.sub(r"^(All|No) ([a-z]+s) (.+?),? except (?:for )?([a-z]+s)$", lambda m: f"{m.group(1)} {m.group(2)} that are "
                    f"not {m.group(4)} {m.group(3)}" if _plural_noun(m.group(4)) else m.group(0), s)
         s = re.sub(r"^(.+ either .+ or .+?),? but not both$", r"\1", s)  # "either" is exclusive already
+        if (m := re.fullmatch(r"((?!.*\beither\b).+ or .+?),? but not both", s)) and (got := self.read(m.group(1))):
+            # "Ola is a pilot or a sailor, but not both": the one "or" is exclusive
+            return got.replace(" or ", " xor ") if got.count(" or ") == 1 else None
         s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
         s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {article(m.group(1))} "
                    f"{_singular(m.group(1))} {m.group(2)} " if _plural_noun(m.group(1)) else m.group(0), s)  # "There are pilots who ..."

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
 from logic.folio import FolioReader, article, singular
 from logic.postulates import used_postulates, with_postulated
+from logic.weaken import implied_parts, premise_sentences
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
 from logic.lint import check, repeated_conjuncts
@@ -187,10 +188,13 @@ _IRREGULAR_PLURAL = {"gentlemen": "gentleman", "men": "man", "women": "woman", "
 
 
 def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str],
-                   ) -> tuple[dict[str, str], dict[str, int], list[str]]:
+                   premises: Collection[str] = ()) -> tuple[dict[str, str], dict[str, int], list[str]]:
     """What the words decide: each sentence's formula where its shape is one ``Reader`` reads,
     and the declarations reconciled with it — an individual ("the cow", "Bob") is a constant
     and never a predicate, a verb between two individuals a two-place relation.
+
+    A sentence no reader reads whole is read from the shorter sentences it says
+    (``weaken.implied_parts``); one of ``premises`` may stand on those of its parts that read.
 
     Returns (sentence -> formula, predicates, constants); the model's declarations keep their
     order, and what the reading adds comes after them.
@@ -223,11 +227,21 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
     def read_one(t: str) -> str | None:
         return _safely(reader.read, t) or _safely(folio.read, t)
 
+    def read_split(t: str, weaker: bool, depth: int = 0) -> str | None:
+        got = read_one(t)
+        if got is not None or depth == 3 or (split := implied_parts(t)) is None:
+            return got
+        parts, complete = split
+        said = [r for p in parts if (r := read_split(p, weaker, depth + 1)) is not None]
+        if not said or (not weaker and (not complete or len(said) < len(parts))):
+            return None
+        return said[0] if len(said) == 1 else " and ".join(f"({r})" for r in said)
+
     for t in texts:  # the first pass learns the individuals named only as subjects before a verb
-        read_one(t)
+        read_split(t, t in premises)
     used.clear()
     reader.used_constants.clear()
-    read = {t: r for t in texts if (r := read_one(t)) is not None}
+    read = {t: r for t in texts if (r := read_split(t, t in premises)) is not None}
     clash = set(used) & set(reader.used_constants)
     for c in sorted(clash):
         # "If the restaurant is listed ..., then the restaurant ..." beside "All restaurants ...":
@@ -318,10 +332,10 @@ def _split_compounds(read: dict[str, str]) -> dict[str, str]:
     return {t: split(f) for t, f in read.items()}
 
 
-def words_declarations(texts: Sequence[str]) -> str | None:
+def words_declarations(texts: Sequence[str], premises: Collection[str] = ()) -> str | None:
     """The declarations the reader's own names make, when it reads every one of ``texts``;
     None when any sentence is left to the model (its declarations are then asked for)."""
-    read, preds, consts = read_sentences(texts, {}, [])
+    read, preds, consts = read_sentences(texts, {}, [], premises)
     if not preds or any(t not in read for t in texts):
         return None
     return _decl_text(preds, consts) + "\n"
@@ -346,7 +360,7 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
     options = engine.options
     # FOLIO's "[BG]" marks background knowledge: no word of the sentence (it once became a class "BG")
     premises = re.sub(r"\[BG\]\s*", "", parts.premises)
-    sentences = split_clauses(premises)
+    sentences = premise_sentences(premises)
     whole = premises + " " + parts.statement
     names = name_candidates(whole)
     if not names:
@@ -359,7 +373,7 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
     msgs = few_shot_messages(
         "List the individuals (const Name) and the properties or classes (pred Name/1) of the text, "
         "one per line, each name once. Use the singular for classes.", shots, whole)
-    words_decide = words_declarations([s for s, _ in targets]) if options.grammar else None
+    words_decide = words_declarations([s for s, _ in targets], sentences) if options.grammar else None
     declared = await engine.run(Step("logic.declarations", msgs, _declarations,
                                      constraint=Constraint(grammar=declarations_gbnf(names, joiners=name_joiners(whole))),
                                      candidates=(words_decide,) if words_decide else (),
@@ -368,7 +382,7 @@ async def _ours_fol(parts: ProblemParts, engine: Engine, contradictions: Contrad
     # what the words decide (individuals, relations, the shape of a rule) is not the model's choice
     readings: dict[str, str] = {}
     if options.grammar:
-        readings, preds, consts = read_sentences([s for s, _ in targets], preds, consts)
+        readings, preds, consts = read_sentences([s for s, _ in targets], preds, consts, sentences)
     if not preds:
         raise TranslationError("the model declared no predicates", stage="translate.declarations")
     decl = _decl_text(preds, consts)

@@ -1,0 +1,66 @@
+"""Long sentences read from the shorter ones they say (logic.weaken): a premise may stand on
+the parts that read, a conclusion only on parts that say all of it. Sentences written for
+this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from logic.translation import read_sentences
+from logic.weaken import implied_parts
+from tests.logic.test_folio_reader import _read_and_solve
+
+
+@pytest.mark.parametrize("sentence, parts, complete", [
+    ("Ola is a pilot; she flies jets.", ["Ola is a pilot.", "Ola flies jets."], True),
+    ("However, Ola is brave.", ["Ola is brave."], True),
+    ("Currently, Ola is a pilot; she flies jets.", ["Currently, Ola is a pilot.", "Ola flies jets."], True),
+    ("Ola is brave, while Per is kind.", ["Ola is brave.", "Per is kind."], True),
+    ("Although Ola is brave, she is not a pilot.", ["Ola is brave.", "Ola is not a pilot."], True),
+    ("Ola flies jets, but they are loud.", ["Ola flies jets.", "Ola is loud."], True),
+    ("In 2008, Ola moved to Oslo.", ["Ola moved to Oslo."], False),
+    ("Ola (a pilot) flies jets.", ["Ola flies jets."], False),
+    ("Ola lives in Oslo, which is in Norway.", ["Ola lives in Oslo."], False),
+    ("All pilots are brave; they fly jets.", ["All pilots are brave."], False),  # no name says who "they" are
+])
+def test_a_sentence_splits_into_what_it_says(sentence: str, parts: list[str], complete: bool) -> None:
+    assert implied_parts(sentence) == (parts, complete)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ola visited Oslo, Bergen, and Tromso in 2010.",  # a list's last item is no sentence
+    "All pilots are brave.",
+    "Is Ola a pilot?",
+])
+def test_no_split_where_the_sentence_is_one(sentence: str) -> None:
+    assert implied_parts(sentence) is None
+
+
+def test_a_premise_stands_on_its_parts_and_a_conclusion_only_on_all_of_them() -> None:
+    partial = "Ola lives in Oslo, which is in Norway."
+    joined = "Ola is brave; she flies jets."
+    read, _, _ = read_sentences([partial, joined, "Per is a pilot."], {}, [], premises=[partial])
+    assert read[partial] == "LiveIn(Ola, Oslo)"
+    assert read[joined] == "(Brave(Ola)) and (FlyJet(Ola))"  # all of it: read even where it is no premise
+    read, _, _ = read_sentences([partial], {}, [])  # a conclusion: the part left out could be false
+    assert partial not in read
+
+
+def test_a_two_sentence_line_is_no_one_predicate() -> None:
+    # once read as BraveWhilePerBeKind(Ola) and BraveSheBeNotPilot(AlthoughOla)
+    texts = ["Ola is brave, while Per is kind.", "Although Ola is brave, she is not a pilot."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read == {texts[0]: "(Brave(Ola)) and (Kind(Per))", texts[1]: "(Brave(Ola)) and (not Pilot(Ola))"}
+
+
+def test_or_but_not_both_is_exclusive() -> None:
+    text = "Ola is a pilot or a sailor, but not both."  # once (Pilot(Ola) or (Sailor(Ola) and not Both(Ola)))
+    assert read_sentences([text], {}, [])[0][text] == "(Pilot(Ola) xor Sailor(Ola))"
+
+
+def test_a_weakened_premise_still_proves_through_z3() -> None:
+    # the leading adverbial and the trailing clause are left out; what is left chains with the rule
+    _read_and_solve("All pilots are brave. In 2019, Ola became a pilot, beating ten others in the test.",
+                    "Ola is brave.", "Brave(Ola)", "True")
+    _read_and_solve("Every sailor owns a boat. Per is a sailor; he lives in Bergen.",
+                    "Per owns a boat.", "OwnBoat(Per)", "True")
