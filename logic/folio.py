@@ -348,7 +348,10 @@ class FolioReader:
         """A predicate said of ``term``: "is a manager", "does not teach", "leads Diamond Mine",
         "either studies or teaches", "neither teaches nor is a manager"."""
         p = re.sub(r"\s+", " ", phrase.strip().strip(",").rstrip(".")).strip()
-        p = re.sub(r"^(?:will|can|often|always|also) (?!not\b)", "", p)  # "will either have ...": the modal says nothing
+        # "will either have ...", "must be happy": the modal says nothing; nor does "therefore"
+        p = re.sub(r"^(?:will|would|must|shall|should|can|often|always|also) (?!not\b)", "", p)
+        p = re.sub(r"^(is|are|was|were|does|do) (?:therefore|thus|hence|consequently|accordingly),? ", r"\1 ", p)
+        p = re.sub(r"^(?:therefore|thus|hence|consequently|accordingly),? ", "", p)
         p = re.sub(r"^(?:has|have) no (?=[a-z])", "does not have a ", p)  # "has no boat": does not have one
         if (m := re.match(r"(?:has|have|had) (\w+)\b", p)) and m.group(1) != "been" \
                 and (is_past(m.group(1)) or _participle(m.group(1))):

@@ -91,6 +91,13 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
                     and _adjective(words[0].lower()) and len(left) == len(words) - len(kept) \
                     and all("ADJ" in _lemmas(w.lower()) and w.lower() not in _NOT_INTERSECTIVE for w in left):
                 out.append(f"forall x. {p}(x) -> {q}(x)")
+    # what is unhappy is not happy ("dishonest", "non-toxic", "inactive": a negating prefix on a
+    # word the text says alone; only that way, for "not happy" need not be "unhappy")
+    for p in unary:
+        for q in unary:
+            prefix = p.lower()[:-len(q)] if p.lower().endswith(q.lower()) else ""
+            if prefix in ("un", "dis", "non") or (prefix in ("in", "im", "il", "ir") and "ADJ" in _lemmas(q.lower())):
+                out.append(f"forall x. {p}(x) -> not {q}(x)")
     return out
 
 

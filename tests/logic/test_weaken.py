@@ -64,3 +64,20 @@ def test_a_weakened_premise_still_proves_through_z3() -> None:
                     "Ola is brave.", "Brave(Ola)", "True")
     _read_and_solve("Every sailor owns a boat. Per is a sailor; he lives in Bergen.",
                     "Per owns a boat.", "OwnBoat(Per)", "True")
+
+
+def test_a_modal_or_therefore_says_nothing_of_the_verb() -> None:
+    texts = ["Per must be happy.", "Per owns a boat and is therefore happy.", "Per thus flies jets.", "Per is happy."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read == {texts[0]: "Happy(Per)", texts[1]: "OwnBoat(Per) and Happy(Per)", texts[2]: "FlyJet(Per)",
+                    texts[3]: "Happy(Per)"}
+
+
+def test_a_negating_prefix_denies_the_word_it_is_on() -> None:
+    from logic.postulates import name_postulates
+    got = name_postulates({"Unhappy": 1, "Happy": 1, "Dishonest": 1, "Honest": 1, "Inactive": 1, "Active": 1,
+                           "Indoor": 1, "Door": 1})
+    assert got == ["forall x. Unhappy(x) -> not Happy(x)", "forall x. Dishonest(x) -> not Honest(x)",
+                   "forall x. Inactive(x) -> not Active(x)"]  # "indoor" is no "not door"
+    _read_and_solve("Everyone who owns a boat is happy. Per owns a boat.", "Per is unhappy.",
+                    "Unhappy(Per)", "False")
