@@ -50,7 +50,7 @@ _FUNCTION_WORDS = {"in", "of", "at", "on", "by", "with", "for", "to", "from", "a
                    "under", "not", "no", "all", "some", "most", "many", "more", "less", "very"}
 _NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _KIND_VERBS = {"is", "was", "has", "does", "doesn't", "isn't", "wasn't", "can", "cannot"}
-_HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might)\b"
+_HEDGE = re.compile(r"\b(?:usually|sometimes|typically|generally|mostly|probably|likely|possibly|may|might|not always)\b"
                     r"|^(?:most|many|several|few|a few)\b", re.I)  # "Most pilots are brave" is no rule
 _QUANT_START = re.compile(r"^(?:all|every|each|no|some|if|either|neither|both|there|it|a|an|the|any|most|many|"
                           r"everyone|everything|someone|something|people|nobody|none)\b", re.I)
@@ -613,7 +613,8 @@ class FolioReader:
         s = re.sub(r"^\[BG\]\s*", "", sentence.strip()).rstrip(".!").strip()
         s = re.sub(r"\s+", " ", s.replace("’", "'"))
         # "is also not a A, or a B": the adverb says nothing, the commas before "or" nothing either
-        s = re.sub(r"\b(is|are|was|were|does|do) also\b", r"\1", re.sub(r", or\b", " or", s))
+        s = re.sub(r"\b(is|are|was|were|does|do) (?:also|always)\b", r"\1", re.sub(r", or\b", " or", s))
+        s = re.sub(r"(?<=[a-z] )(?<!not )(?:also|always) (?=[a-z])", "", s)  # "Pilots always fly jets"
         # "no longer" is "not" now: "is no longer a pilot", "no longer plays for X" ("does not play")
         s = re.sub(r"\b(is|are|was|were) no longer\b", r"\1 not", s)
         s = re.sub(r"\bno longer ([a-z]+)\b", _not_verb, s)
@@ -743,6 +744,9 @@ class FolioReader:
             kinds = re.sub(r",? and ([^,]+)$", r", or \1", m.group(2))
             kinds = kinds if kinds.startswith("either ") or "," not in kinds else "either " + kinds
             return self._quantified("all", f"{m.group(1).lower()} are {kinds}")
+        m = re.fullmatch(r"([A-Z][a-z]+s) and ([a-z]+s) ((?:are|do|can|have|will|[a-z]+(?<![se]d)(?<!s)\b) .+)", s)
+        if m and _plural_noun(m.group(1).lower()) and _plural_noun(m.group(2)) and m.group(1).lower() not in self.constants:
+            return self.read(f"All {m.group(1).lower()} and {m.group(2)} {m.group(3)}")  # "Pilots and sailors are brave."
         # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
         if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
@@ -759,17 +763,17 @@ class FolioReader:
         if m and "ADJ" in _lemmas(m.group(1).lower()) and _plural_noun(m.group(2)) \
                 and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Brave pilots fly jets."
-        m = re.fullmatch(r"(Everyone|Everything|Anyone|Anything|Nobody|No one|Someone|Something) (?:who|that) (.+)", s)
+        m = re.fullmatch(r"(Everyone|Everything|Anyone|Anything|Nobody|No one|Nothing|Someone|Something) (?:who|that) (.+)", s)
         if m:
-            return self._quantified({"nobody": "no", "no one": "no", "someone": "some",
+            return self._quantified({"nobody": "no", "no one": "no", "nothing": "no", "someone": "some",
                                      "something": "some"}.get(m.group(1).lower(), "all"),
                                     "people who " + m.group(2))
         # "The output of X is a text sequence.", "Emma's favorite season is summer.": said of X
         said = r" (?:is|are|was) (?P<neg>not )?(?P<what>(?:a|an) [a-z].*|[a-z]+)"
         m = re.fullmatch(r"[Tt]he (?P<part>[a-z]+(?: [a-z]+)?) of (?P<whose>.+?)" + said, s) \
             or re.fullmatch(r"(?P<whose>[A-Z][\w ]*?)'s (?P<part>[a-z]+(?: [a-z]+)?)" + said, s)
-        if m and (c := self.individual(m["whose"])) is not None \
-                and (got := self.unary(f"{m['part']} {m['what']}", c)) is not None:
+        if m and (c := self.individual(m["whose"])) is not None and not _plural_noun(m["part"].split()[-1]) \
+                and (got := self.unary(f"{m['part']} {m['what']}", c)) is not None:  # "The pilots of SAS": many
             return _neg(got) if m["neg"] else got
         m = re.fullmatch(r"[Tt]he ([a-z][\w' -]+?) (is|was) ([A-Z][\w' .-]*)", s)
         if m and (c := self.individual(m.group(3))) is not None:  # "The winner of X was Steinhauer."

@@ -74,7 +74,8 @@ def entity_phrases(text: str) -> dict[str, str]:
             if not w[0].isupper() or w.lower() in _QUANT or w.lower() in _FUNCTION | _CONNECTIVE:
                 continue
             nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
-            if i == 0 and nxt not in ("is", "was", "does", "has") and not re.fullmatch(r"[a-z]+s", nxt):
+            if i == 0 and nxt not in ("is", "was", "does", "has") and (not re.fullmatch(r"[a-z]+s", nxt)
+                                                                     or nxt in ("always", "sometimes", "perhaps")):
                 continue  # "Yumpuses are ...", "Round people are ...": a class, not a name
             if i == 0 and nxt not in ("is", "was", "does", "has") and _adjective(w.lower()) \
                     and not re.search(rf"(?<![.?!]\s)(?<!^)\b{w}\b", text):

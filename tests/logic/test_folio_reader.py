@@ -930,3 +930,16 @@ def test_a_plural_class_and_an_ing_verb_with_its_object() -> None:
     texts = ["Lakes containing silica are blue.", "Dogs wearing hats are funny."]
     assert _read(texts) == {texts[0]: "forall x. Lake(x) and ContainSilica(x) -> Blue(x)",
                             texts[1]: "forall x. Dog(x) and WearHat(x) -> Funny(x)"}
+
+
+def test_always_nothing_and_two_plural_classes() -> None:
+    # once FlyJet(Pilots) and Brave(Pilots): "Pilots" taken for a name before "always"
+    texts = ["Pilots always fly jets.", "Sailors are always brave.", "Nothing that flies is a fish.",
+             "Cooks and bakers are tired.", "Ola does not always sail.", "Ola is kind."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read == {texts[0]: "forall x. Pilot(x) -> FlyJet(x)", texts[1]: "forall x. Sailor(x) -> Brave(x)",
+                    texts[2]: "forall x. Fly(x) -> not Fish(x)",
+                    texts[3]: "(forall x. Cook(x) -> Tired(x)) and (forall x. Baker(x) -> Tired(x))",
+                    texts[5]: "Kind(Ola)"}  # "not always" is no "never"
+    # once Pilot(SAS) and Brave(SAS): the pilots of SAS are many, none of them SAS
+    assert read_sentences(["The pilots of SAS are brave."], {}, [])[0] == {}
