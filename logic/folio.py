@@ -780,6 +780,9 @@ class FolioReader:
             return self.complement("the " + m.group(1), c)
         if (got := self._episode(s)) is not None:
             return got
+        if m := re.fullmatch(r"(?:Someone|Somebody|Something) ((?!who\b|that\b)[a-z].+)", s):
+            body = self.verb_phrase(m.group(1), "x")  # "Someone loves Ola": one does, not all
+            return None if body is None else f"exists x. {body}"
         g = self.generic(s)
         if g is not None and g[0] is not None and not re.match(r"(?i)the\b", s):
             conds, rest = g

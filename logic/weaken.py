@@ -21,12 +21,14 @@ _DISCOURSE = ("However|Moreover|Furthermore|Also|Additionally|In addition|Beside
 _LEADING = (r"(?:In|On|At|During|Since|After|Before|By|From|Until|Throughout|Within|Over|"
             r"Recently|Historically|Originally|Later|Eventually|Once)\b[^,]{0,40}")
 _ADVERBIAL = re.compile(_LEADING + r", (.+)")
-# a trailing phrase that adds to the sentence before it: ", which ...", ", including ..."
+# a trailing phrase that adds to the sentence before it: ", which ...", ", including ..." (not
+# ", with the exception of ...", which takes away)
 _TRAILING = re.compile(r"(.+?), (?:which|where|whose|including|such as|especially|particularly|mainly|"
-                       r"mostly|making|becoming|beating|leading|making|with|after|before|during|since|"
+                       r"mostly|making|becoming|beating|leading|after|before|during|since|"
                        r"according to) .+")
 # two sentences joined: both hold ("A, while B"; "A, but B"; "Although A, B")
-_JOINED = re.compile(r"(.+?), (?:while|whereas|but|yet|and|although|though) ((?:[A-Z]\w*|he|she|it|they|the|this|there) .+)")
+_JOINED = re.compile(r"(.+?), (?:while|whereas|but|yet|and|although|though) "
+                     r"((?:[A-Z]\w*|he|she|it|they|the|this|there|if|when) .+)")
 _CONCESSIVE = re.compile(r"(?:Although|Though|While|Whereas) ([^,]+), (.+)")
 _PRONOUN = re.compile(r"^(?:he|she|it|they)\b", re.I)
 _NAME_SUBJECT = re.compile(r"^((?:The )?[A-Z][\w'-]*(?: (?:of |the )?[A-Z][\w'-]*)*) (?=[a-z])")
@@ -92,7 +94,10 @@ def implied_parts(sentence: str) -> tuple[list[str], bool] | None:
         return [_sentence(m.group(1))], True
     if m := _CONCESSIVE.fullmatch(s):
         return _named([m.group(1), _resolved(m.group(1), m.group(2))])
-    if (m := _JOINED.fullmatch(s)) and _clause(m.group(2)):
+    if (m := _JOINED.fullmatch(s)) and _clause(m.group(2)) and (
+            # after "If A, then B", ", and C" may be the consequent's (C only if A): only a second
+            # "if" begins a sentence of its own
+            not re.match(r"(?:If|When|Whenever|Unless)\b", s) or re.match(r"(?:if|when)\b", m.group(2))):
         return _named([m.group(1), _resolved(m.group(1), m.group(2))])
     if "(" in s and (shorter := re.sub(r"\s*\([^()]*\)", "", s)) != s:
         return [_sentence(shorter)], False

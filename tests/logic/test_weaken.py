@@ -22,6 +22,8 @@ from tests.logic.test_folio_reader import _read_and_solve
     ("Ola (a pilot) flies jets.", ["Ola flies jets."], False),
     ("Ola lives in Oslo, which is in Norway.", ["Ola lives in Oslo."], False),
     ("All pilots are brave; they fly jets.", ["All pilots are brave."], False),  # no name says who "they" are
+    ("If Ola sails, then she is kind, and if Per sails, then he is kind.",
+     ["If Ola sails, then she is kind.", "If Per sails, then he is kind."], True),
 ])
 def test_a_sentence_splits_into_what_it_says(sentence: str, parts: list[str], complete: bool) -> None:
     assert implied_parts(sentence) == (parts, complete)
@@ -31,6 +33,8 @@ def test_a_sentence_splits_into_what_it_says(sentence: str, parts: list[str], co
     "Ola visited Oslo, Bergen, and Tromso in 2010.",  # a list's last item is no sentence
     "All pilots are brave.",
     "Is Ola a pilot?",
+    "If it rains, then Ola stays home, and the game is cancelled.",  # the game may be the consequent's
+    "All pilots fly jets, with the exception of Ola.",  # leaving the exception out would say more
 ])
 def test_no_split_where_the_sentence_is_one(sentence: str) -> None:
     assert implied_parts(sentence) is None
@@ -81,3 +85,8 @@ def test_a_negating_prefix_denies_the_word_it_is_on() -> None:
                    "forall x. Inactive(x) -> not Active(x)"]  # "indoor" is no "not door"
     _read_and_solve("Everyone who owns a boat is happy. Per owns a boat.", "Per is unhappy.",
                     "Unhappy(Per)", "False")
+
+
+def test_someone_is_one_not_all() -> None:
+    texts = ["Someone loves Ola.", "Ola is kind."]  # once forall x. Love(x, Ola)
+    assert read_sentences(texts, {}, [])[0][texts[0]] == "exists x. Love(x, Ola)"
