@@ -1103,7 +1103,9 @@ class FolioReader:
             reduced = [i for i in cuts if i + 2 < len(words) and _participle(words[i].lower())
                        and words[i + 1].lower() in _PREPOSITIONS]
             plural = words[0].lower() == "people" or _plural_noun(words[0])  # "boats built by Ada float"
-            agree = [j for j in range(3, len(words)) if (_base_verb(words[j]) if plural else _verb_s(words[j]))
+            # ("people" stands for "everyone" too, whose verb agrees with one: "Everyone who ... lives")
+            agree = [j for j in range(3, len(words)) if ((_base_verb(words[j]) or words[0].lower() == "people"
+                                                          and _verb_s(words[j])) if plural else _verb_s(words[j]))
                      and any(i + 1 < j for i in reduced)]
             if agree:
                 cuts = [i for i in cuts if i not in reduced] + agree[:1]

@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.folio import FolioReader, article, singular
+from logic.folio import FolioReader, _lemmas, article, singular
 from logic.postulates import used_postulates, with_postulated
 from logic.weaken import implied_parts, premise_sentences
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
@@ -239,9 +239,11 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
 
     for t in texts:  # the first pass learns the individuals named only as subjects before a verb
         read_split(t, t in premises)
+    _short_names(reader.constants, " ".join(texts))
+    said_as = _pronoun_subjects(texts, reader.constants)
     used.clear()
     reader.used_constants.clear()
-    read = {t: r for t in texts if (r := read_split(t, t in premises)) is not None}
+    read = {t: r for t in texts if said_as.get(t) != "" and (r := read_split(said_as.get(t, t), t in premises)) is not None}
     clash = set(used) & set(reader.used_constants)
     for c in sorted(clash):
         # "If the restaurant is listed ..., then the restaurant ..." beside "All restaurants ...":
@@ -297,6 +299,39 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         read = {t: r for t, r in read.items() if not re.search(rf"\b{c}\(", r)}
         out_preds.pop(c)
     return read, out_preds, out_consts
+
+
+def _short_names(constants: dict[str, str], text: str) -> None:
+    """A name's one word is that name, where the text names one such ("Holm was born in Oslo"
+    after "Nils Holm is a footballer"): the same person, not a second individual. A full name
+    is written capitalised ("the monkeypox virus" is no name of "Monkeypox")."""
+    full = [p for p in constants if re.fullmatch(r"[a-z][a-z'-]+(?: [a-z][a-z'-]+){1,2}", p)
+            and re.search(r"\b" + " ".join(w[0].upper() + re.escape(w[1:]) for w in p.split()) + r"\b", text)]
+    for short in [p for p in constants if " " not in p]:
+        # the name's other words are names too ("Vik" is not "Vik Harbour", a harbour)
+        names = {constants[p] for p in full if short in (p.split()[0], p.split()[-1])
+                 and not any(_lemmas(w) for w in p.split() if w != short)}
+        if len(names) == 1:
+            constants[short] = names.pop()
+
+
+def _pronoun_subjects(texts: Sequence[str], constants: dict[str, str]) -> dict[str, str]:
+    """Sentences that open with "He", "She" or "It", said with the name the sentence before
+    opened with ("Nils Holm is a footballer. He joined Brann in 2019."): a pronoun is never an
+    individual of its own. Those without a named one before them are left as they are."""
+    out: dict[str, str] = {}
+    last = None  # the name the sentence before opened with (or stood for, by its pronoun)
+    for t in texts:
+        m = re.match(r"(He|She|It) (?=[a-z])(?!is (?:not )?(?:true|false|the case)\b)", t)
+        if m:
+            if last:  # no name just before: the pronoun's one is not known, and the sentence is left unread
+                out[t] = f"{last} {t[m.end():]}"
+            else:
+                out[t] = ""
+            continue
+        m = re.match(r"((?:[A-Z][\w'-]*)(?: (?:of |the )?[A-Z][\w'-]*)*) (?=[a-z])", t)
+        last = m.group(1) if m and m.group(1).lower() in constants else None
+    return out
 
 
 def _safely(read: Callable[[str], str | None], text: str) -> str | None:

@@ -90,3 +90,25 @@ def test_a_negating_prefix_denies_the_word_it_is_on() -> None:
 def test_someone_is_one_not_all() -> None:
     texts = ["Someone loves Ola.", "Ola is kind."]  # once forall x. Love(x, Ola)
     assert read_sentences(texts, {}, [])[0][texts[0]] == "exists x. Love(x, Ola)"
+
+
+def test_a_surname_and_a_pronoun_name_the_one_named_before() -> None:
+    texts = ["Nils Holm is a footballer.", "He joined Brann in 2019.", "Holm was born in Oslo.", "Brann is a club.",
+             "It is based in Bergen.", "Strikers score goals.", "He is a striker.", "It is not true that Brann is small.",
+             "Monkeypox is a disease caused by the monkeypox virus."]
+    read, _, consts = read_sentences(texts, {}, [])
+    assert read[texts[1]] == "JoinBrannIn2019(NilsHolm)" and read[texts[2]] == "BornInOslo(NilsHolm)"
+    assert read[texts[4]] == "BaseInBergen(Brann)"
+    assert texts[6] not in read  # no name just before: "he" is not known (once Striker(Brann))
+    assert read[texts[7]] == "not Small(Brann)"  # "It is not true that" names no one
+    assert "Holm" not in consts and "He" not in consts and "It" not in consts
+    assert "Monkeypox" in consts  # "the monkeypox virus" is no capitalised name: the disease keeps its own
+
+
+def test_everyone_who_plays_for_a_club_based_somewhere() -> None:
+    # once PlayForFootballClub(x) -> BaseInBergenLifeInBergen(x): "lives" taken for "life"
+    text = "Everyone who plays for a football club based in Bergen lives in Bergen."
+    assert read_sentences([text], {}, [])[0][text] == "forall x. PlayForFootballClubBaseInBergen(x) -> LiveIn(x, Bergen)"
+    _read_and_solve("Nils Holm is a footballer. He plays for a football club based in Bergen. "
+                    "Everyone who plays for a football club based in Bergen lives in Bergen.",
+                    "Holm lives in Bergen.", "LiveIn(NilsHolm, Bergen)", "True")
