@@ -11,7 +11,7 @@ import re
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 from logic.phrases import camel
 
-__all__ = ["constants_of", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
+__all__ = ["adjunct_postulates", "constants_of", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
            "used_postulates", "with_postulated"]
 
 
@@ -33,6 +33,13 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             if p.startswith(r) and p[len(r):] in preds and preds[p[len(r):]] == 1:
                 c = p[len(r):]
                 out.append(f"forall x. {p}(x) <-> (exists y. {r}(x, y) and {c}(y))")
+            elif p.startswith(r):  # "plays for a football club based in Bergen": two classes of the thing
+                rest = p[len(r):]
+                cuts = [(rest[:i], rest[i:]) for i in range(1, len(rest))
+                        if preds.get(rest[:i]) == 1 and preds.get(rest[i:]) == 1]
+                if len(cuts) == 1:
+                    a, b = cuts[0]
+                    out.append(f"forall x. {p}(x) <-> (exists y. {r}(x, y) and {a}(y) and {b}(y))")
     # what is done somewhere or at some time is done: "moved to New Haven in 1716" says "moved
     # to New Haven" (a phrase's "of" is left alone: "the city of Missoula" is one name)
     for p in unary:
@@ -138,6 +145,75 @@ def relation_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
     return out
 
 
+# prepositions whose phrase says where, when, how or for whom a thing is done: leaving one out
+# says less ("by" is left alone: "written by Ola" is no "writes")
+_ADJUNCT_PREPOSITIONS = {"In", "At", "On", "For", "From", "To", "Into", "With", "As", "During", "After", "Before",
+                         "Since", "Until", "Of", "Near", "Across", "Through", "Throughout"}
+# words that take away rather than add: a phrase holding one is never left out
+_NOT_ADDING = {"Not", "No", "Never", "Without", "Than", "Except", "Only", "More", "Less", "Fewer", "Most", "Least",
+               "Almost", "Nearly", "Hardly", "Barely", "Rarely", "Former", "Over", "Under", "Above", "Below"}
+# evaluative words that are nouns too: "good at chess" is no "good"
+_EVALUATIVE = {"Good", "Bad", "Poor", "Great", "Free", "Better", "Best", "Worse", "Worst", "Close", "Far"}
+
+
+def adjunct_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
+    """What is done somewhere, sometime, for someone, as something is done: a one-place name
+    with phrases left out that the text uses too ("scored 40 goals for Brann" says "scores
+    goals"; "born in 1995 in Oslo" says "born in Oslo"; "plays as a striker for Brann" says
+    "plays for Brann", PlayFor(x, Brann)). Only prepositional phrases and numbers are left
+    out, never one that takes away ("more than", "without"), and never after an adjective
+    ("afraid of heights" keeps its "of")."""
+    out = []
+    for p in (p for p, a in preds.items() if a == 1):
+        words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
+        tags = _lemmas(words[0].lower()) if words else {}
+        if len(words) < 2 or words[0] in _EVALUATIVE or ("ADJ" in tags and "VERB" not in tags) \
+                or set(words) & _NOT_ADDING:
+            continue
+        # the parts that may be left out: a preposition and its words up to the next one, a number
+        parts: list[tuple[str, bool]] = [(words[0], False)]
+        for w in words[1:]:
+            if w in _ADJUNCT_PREPOSITIONS:
+                parts.append((w, True))
+            elif w.isdigit() and not (parts[-1][1] and parts[-1][0] in _ADJUNCT_PREPOSITIONS):
+                parts.append((w, True))
+                parts.append(("", False))  # what follows a number is its noun, kept
+            else:
+                parts[-1] = (parts[-1][0] + w, parts[-1][1])
+        optional = [i for i, (_, may) in enumerate(parts) if may]
+        if len(optional) > 5:
+            continue
+        for mask in range(2 ** len(optional)):
+            left = {optional[k] for k in range(len(optional)) if mask >> k & 1}
+            q = "".join(t for i, (t, _) in enumerate(parts) if i not in left)
+            if q != p and preds.get(q) == 1:
+                out.append(f"forall x. {p}(x) -> {q}(x)")
+            for r in (r for r, a in preds.items() if a == 2 and q.startswith(r) and q[len(r):] in consts):
+                if q != p:
+                    out.append(f"forall x. {p}(x) -> {r}(x, {q[len(r):]})")
+            out += _bridges(p, q, preds, consts)
+    return list(dict.fromkeys(out))
+
+
+def _bridges(p: str, q: str, preds: dict[str, int], consts: set[str]) -> list[str]:
+    """Where a name says a relation to a named one ("plays for Brann") and another the relation
+    to a thing of some class ("plays for a football club based in Bergen") and no sentence
+    names the relation alone: the first, and the named one being of that class, say the second."""
+    out = []
+    for c in (c for c in consts if q.endswith(c) and len(q) > len(c)):
+        r = q[:-len(c)]
+        if r in preds or not re.search(r"[a-z](?:For|In|At|To|Of|With|From|On)$", r):
+            continue
+        for other in (o for o, a in preds.items() if a == 1 and o != p and o.startswith(r) and o != q):
+            rest = other[len(r):]
+            classes = [[rest]] if preds.get(rest) == 1 else [
+                [rest[:i], rest[i:]] for i in range(1, len(rest)) if preds.get(rest[:i]) == 1 and preds.get(rest[i:]) == 1]
+            if len(classes) == 1:
+                said = " and ".join(f"{k}({c})" for k in classes[0])
+                out.append(f"forall x. {p}(x) and {said} -> {other}(x)")
+    return out
+
+
 def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]]:
     """What a program presumes beyond its sentences, each with why: the ``name_postulates``
     and ``relation_postulates`` whose every name ``program`` uses (the others cannot link
@@ -148,7 +224,8 @@ def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]
     consts = set(constants_of([program])) | {camel(n) for n in re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*", sentences)}
     consts -= set(preds)  # a class's name is never an individual's
     named = [(f, f"what the name {f.split('(')[0].split()[-1]} says")
-             for f in [*name_postulates(preds), *relation_postulates(preds, consts)]
+             for f in dict.fromkeys([*name_postulates(preds), *relation_postulates(preds, consts),
+                                     *adjunct_postulates(preds, consts)])
              if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
     return named + [(f, "what the text is about") for f in [*topic_postulates(program), *object_postulates(program)]]
 

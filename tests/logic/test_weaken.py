@@ -112,3 +112,23 @@ def test_everyone_who_plays_for_a_club_based_somewhere() -> None:
     _read_and_solve("Nils Holm is a footballer. He plays for a football club based in Bergen. "
                     "Everyone who plays for a football club based in Bergen lives in Bergen.",
                     "Holm lives in Bergen.", "LiveIn(NilsHolm, Bergen)", "True")
+
+
+def test_a_phrase_with_its_adjuncts_left_out_is_said_too() -> None:
+    from logic.postulates import adjunct_postulates
+    preds = {"Score40GoalForBrann": 1, "ScoreGoal": 1, "BornIn1995InOslo": 1, "BornInOslo": 1,
+             "PlayAsStrikerForBrann": 1, "PlayFor": 2, "AfraidOfHeight": 1, "Afraid": 1,
+             "HaveMoreThan10Goal": 1, "Have10Goal": 1, "GoodAtChess": 1, "Good": 1, "WriteByOla": 1, "Write": 1}
+    assert adjunct_postulates(preds, {"Brann", "Oslo", "Ola"}) == [
+        "forall x. Score40GoalForBrann(x) -> ScoreGoal(x)", "forall x. BornIn1995InOslo(x) -> BornInOslo(x)",
+        "forall x. PlayAsStrikerForBrann(x) -> PlayFor(x, Brann)"]  # never "afraid", "good", "more than", "by"
+
+
+def test_a_story_s_phrases_chain_through_names_and_adjuncts() -> None:
+    story = ("Nils Holm is a footballer who plays as a striker for Brann. Brann is a football club based in Bergen. "
+             "Holm was born in 1995 in Oslo. Strikers score goals. Holm has scored 40 goals for Brann. "
+             "Everyone who plays for a football club based in Bergen lives in Bergen.")
+    _read_and_solve(story, "Nils Holm lives in Bergen.", "LiveIn(NilsHolm, Bergen)", "True")
+    _read_and_solve(story, "Holm was born in Oslo.", "BornInOslo(NilsHolm)", "True")
+    _read_and_solve(story, "Nils Holm scores goals.", "ScoreGoal(NilsHolm)", "True")
+    _read_and_solve(story, "Nils Holm was born in Bergen.", "BornInBergen(NilsHolm)", "Unknown")
