@@ -11,7 +11,7 @@ import re
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 from logic.phrases import camel
 
-__all__ = ["adjunct_postulates", "constants_of", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
+__all__ = ["adjunct_postulates", "constants_of", "definite_postulates", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
            "used_postulates", "with_postulated"]
 
 
@@ -227,7 +227,30 @@ def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]
              for f in dict.fromkeys([*name_postulates(preds), *relation_postulates(preds, consts),
                                      *adjunct_postulates(preds, consts)])
              if all(re.search(rf"\b{n}\(", program) for n in re.findall(r"\b([A-Z]\w*)\(", f))]
-    return named + [(f, "what the text is about") for f in [*topic_postulates(program), *object_postulates(program)]]
+    return named + [(f, "what the text is about") for f in [*topic_postulates(program), *object_postulates(program),
+                                                           *definite_postulates(program)]]
+
+
+def definite_postulates(program: str) -> list[str]:
+    """Whom "the band" names, where the text calls one named individual a band ("The Blue Lakes
+    is a rock band ... Jon Lie is a member of the band"): that one, ``Band = BlueLakes``. Two
+    named bands, or none, and "the band" stays an individual of its own."""
+    lines = program.splitlines()
+    sentences = " ".join(ln.partition("  # ")[2] for ln in lines)
+    said = " ".join(ln.split("  #")[0] for ln in lines if ln.startswith("premise:"))
+    out = []
+    for c in constants_of([" ".join(ln.split("  #")[0] for ln in lines)]):
+        words = re.findall(r"[A-Z][a-z]*", c)
+        if not words or "".join(words) != c or not re.search(rf"\b[Tt]he {' '.join(w.lower() for w in words)}\b", sentences) \
+                or re.search(rf"\b{' '.join(words)}\b", sentences):
+            continue  # "the band" in lower case, never a name "Band"
+        # a class of it: its name, or modifiers then its name ("RockBand"; not "CauseByMonkeypoxVirus")
+        named = {n for k, n in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", said) if k.endswith(c) and n != c
+                 and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])} & (_OPEN | _FUNCTION_WORDS)
+                 and re.search(r"\b" + " ".join(re.findall(r"[A-Z][a-z]*|[0-9]+", n)) + r"\b", sentences)}
+        if len(named) == 1:
+            out.append(f"{c} = {named.pop()}")
+    return out
 
 
 def constants_of(formulas: list[str]) -> list[str]:

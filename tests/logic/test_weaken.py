@@ -132,3 +132,15 @@ def test_a_story_s_phrases_chain_through_names_and_adjuncts() -> None:
     _read_and_solve(story, "Holm was born in Oslo.", "BornInOslo(NilsHolm)", "True")
     _read_and_solve(story, "Nils Holm scores goals.", "ScoreGoal(NilsHolm)", "True")
     _read_and_solve(story, "Nils Holm was born in Bergen.", "BornInBergen(NilsHolm)", "Unknown")
+
+
+def test_the_band_is_the_one_band_the_text_names() -> None:
+    from logic.postulates import definite_postulates
+    story = "The Blue Lakes is a rock band from Tromso. Every member of the band plays jazz. Jon Lie is a member of the band."
+    _read_and_solve(story, "Jon Lie is a member of The Blue Lakes.", "MemberOf(JonLie, BlueLakes)", "True")
+    two = ("premise: RockBand(BlueLakes)  # The Blue Lakes is a rock band.\npremise: Band(RedRoofs)  # Red Roofs is a band.\n"
+           "premise: Loud(Band)  # The band is loud.\n")
+    assert definite_postulates(two) == []  # two bands: which one "the band" is, the words do not say
+    virus = ("premise: Disease(Monkeypox) and CauseByMonkeypoxVirus(Monkeypox)  # Monkeypox is a disease caused by "
+             "the monkeypox virus.\npremise: Small(MonkeypoxVirus)  # The monkeypox virus is small.\n")
+    assert definite_postulates(virus) == []  # caused by the virus is no kind of virus
