@@ -224,6 +224,8 @@ class FolioReader:
         p = phrase.strip().strip(",").strip('"“”')
         p = re.sub(r"^[Tt]he (?=[A-Z0-9])", "", p)  # "The Legend of Zelda", "the South Shetland Islands"
         low = _ascii(p).lower()
+        if low.startswith("the ") and low[4:] in self.constants:  # "the film", an individual the text knows
+            low = low[4:]
         if low in self.constants:
             c = self.constants[low]
         elif re.fullmatch(r"(?:[A-Z0-9][\w’'.-]*)(?: (?:[A-Z0-9][\w’'.-]*|of|de|du|von|van))*", _ascii(p)) \
@@ -256,6 +258,9 @@ class FolioReader:
         if m := re.fullmatch(r"not (.+)", p):
             inner = self.complement(m.group(1), term)
             return None if inner is None else _neg(inner)
+        if m := re.fullmatch(r"an? ((?:1[5-9]|20)\d\d) ([A-Za-z][a-z]+(?: .+)?)", p):  # "a 2015 film": a film, from 2015
+            what = self.complement(f"{article(m.group(2))} {m.group(2)}", term)
+            return None if what is None else f"{what} and {self.name('from ' + m.group(1), 1)}({term})"
         if m := re.fullmatch(r"(?:either )?([^,]+(?:, [^,]+)+),? (or|and) ([^,]+)", p):
             # "kayaks, canoes, or yachts": one of them (each listed the same way; "either" over
             # three is still "one of them", not a chain of two-way xors)
@@ -336,7 +341,8 @@ class FolioReader:
         words = re.sub(r"^(?:a|an) ", "", phrase).split()
         k = next((k for k in (1, 2, 3) if k + 2 <= len(words) and re.fullmatch(r"[a-z]+", words[k])
                   and _participle(words[k]) and words[k + 1] in _OPEN | _FUNCTION_WORDS), None)
-        if k is not None and all(re.fullmatch(r"[a-z]+", w) for w in words[:k]) \
+        # (the first word may be a capitalised adjective before a noun: "a Norwegian drama film")
+        if k is not None and all(re.fullmatch(r"[a-z]+" if i or k == 1 else r"[A-Za-z][a-z]+", w) for i, w in enumerate(words[:k])) \
                 and all(_nominal(w) for w in words[:k - 1]):
             cls = self.unary(" ".join(words[:k]), term)
             done = self.complement(" ".join(words[k:]), term)
@@ -965,7 +971,9 @@ class FolioReader:
     def _fact(self, s: str) -> str | None:
         words = s.split()
         low = _ascii(s).lower()
-        known = [k for k in range(len(words) - 1, 0, -1) if " ".join(low.split()[:k]) in self.constants]
+        # a known individual's words ("the film" where "the film" is one: "The film premiered ...")
+        known = [k for k in range(len(words) - 1, 0, -1) if (ph := " ".join(low.split()[:k])) in self.constants
+                 or ph.startswith("the ") and ph[4:] in self.constants]
         run = 0
         while run < len(words) - 1 and (re.fullmatch(r"[A-Z0-9][\w'.-]*", words[run]) or (
                 run and words[run] == "of" and re.match(r"[A-Z0-9]", words[run + 1]))):  # "Legend of Zelda"
@@ -1073,14 +1081,14 @@ class FolioReader:
             # at a copula or an auxiliary (a relative clause's own copula comes first: every one
             # is tried, and only one leaves both sides readable), or a verb the text uses
             lambda: [i for i, w in enumerate(words) if i > 0 and re.fullmatch(
-                r"are|is|do|does|don't|doesn't|can|cannot|will|have|has", w.lower())
+                r"are|is|were|was|do|does|don't|doesn't|can|cannot|will|have|has", w.lower())
                 or _lemma(w) in self.verbs and i != clause_verb  # the clause's own verb ends no class
                 or i in (adjective_end, named_end)  # "pilots who are (not) brave | fly jets"
                 or w.lower() in ("either", "neither") and _plural_noun(words[i - 1])],  # "pilots either fly ..."
             # "people born in Oslo speak ...": where a participle goes on with the class (below);
             # before the next guess, which takes "sells well" for a plural and a verb
             lambda: [i for i in range(1, len(words) - 1) if _participle(words[i].lower())
-                     and words[i + 1].lower() in _PREPOSITIONS],
+                     and words[i + 1].lower() in _PREPOSITIONS and i != clause_verb],  # "that premiered at ..." is the clause's
             # "All birds fly", "No managers work ...": a plural class word, then a base-form verb
             lambda: [i for i in range(1, len(words)) if _plural_noun(words[i - 1]) and _base_verb(words[i])][:1],
             # "All players at Roland Garros lost to ...": a past tense after the class

@@ -126,7 +126,8 @@ class Reader:
         # "the bald eagle" (lower case: "The Nile flows" is no phrase), not "the city of" before a name
         if p.lower().startswith("the ") and re.fullmatch(r"[a-z]+(?: [a-z]+){0,2}", p[4:]) \
                 and low.split()[-1] not in ("of", "in", "at", "on", "from", "to", "for", "with", "by") \
-                and not set(low.split()) & _FUNCTION:
+                and not set(low.split()) & _FUNCTION and not (len(low.split()) > 1 and _verb_form(low.split()[-1])):
+            # (not "the film premiered", "the band plays": a subject, then its verb)
             self.constants[low] = camel(low)  # "the bald eagle" as a subject before a verb
             self.used_constants.setdefault(self.constants[low])
             return self.constants[low]
@@ -246,6 +247,13 @@ def _verb(word: str) -> str:
     if is_past(word):
         return past_lemma(word)
     return word[:-2] if re.search(r"(?:ch|sh|ss|x|z)es$", word) and len(word) > 4 else _singular(word)
+
+
+def _verb_form(word: str) -> bool:
+    """A past tense, or a verb agreeing with one ("plays"; not "lions")."""
+    from lemminflect import getAllLemmas
+
+    return is_past(word) or (word.endswith("s") and "VERB" in getAllLemmas(word))
 
 
 def is_past(word: str) -> bool:

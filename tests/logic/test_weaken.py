@@ -144,3 +144,20 @@ def test_the_band_is_the_one_band_the_text_names() -> None:
     virus = ("premise: Disease(Monkeypox) and CauseByMonkeypoxVirus(Monkeypox)  # Monkeypox is a disease caused by "
              "the monkeypox virus.\npremise: Small(MonkeypoxVirus)  # The monkeypox virus is small.\n")
     assert definite_postulates(virus) == []  # caused by the virus is no kind of virus
+
+
+def test_a_wikipedia_style_film_story() -> None:
+    # once: "a 2015 Norwegian drama film directed by ..." unread; "The film premiered at Berlin" as
+    # At(FilmPremiered, Berlin); "Films that received good reviews were shown ..." cut at "reviews"
+    texts = ["Silent Fjord is a 2015 Norwegian drama film directed by Eva Moe.", "The film premiered in Berlin.",
+             "Every film that premiered at Berlin received good reviews.", "Films that won awards were shown in cinemas.",
+             "The band plays jazz."]
+    read, _, _ = read_sentences(texts, {}, [])
+    assert read == {
+        texts[0]: "NorwegianDramaFilm(SilentFjord) and Direct(EvaMoe, SilentFjord) and From2015(SilentFjord)",
+        texts[2]: "forall x. Film(x) and PremiereAt(x, Berlin) -> ReceiveGoodReview(x)",
+        texts[3]: "forall x. Film(x) and WinAward(x) -> ShowInCinema(x)",
+        texts[4]: "PlayJazz(Band)"}  # "the film" beside "every film": which film, the words do not say
+    assert read_sentences([texts[1]], {}, [])[0] == {texts[1]: "PremiereIn(Film, Berlin)"}
+    _read_and_solve("Silent Fjord is a 2015 Norwegian drama film directed by Eva Moe. No drama film is a comedy.",
+                    "Silent Fjord is a comedy.", "Comedy(SilentFjord)", "False")
