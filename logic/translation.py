@@ -254,6 +254,15 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         # so is "Bile duct cancer is a severe cancer" beside "... is a bile duct cancer"
         kind = rf"|^(?i:{re.escape(phrase)})\b" if phrase in folio.kinds else ""
         the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b{kind}")
+        # "Silent Fjord is a drama film ... The film premiered in Berlin" beside "Every film ...":
+        # where the text names one film, "the film" is that one
+        if (one := _the_one_named(c, read, " ".join(texts))) is not None:
+            again = {t: _safely(folio.read, the.sub(one, t)) for t in texts if the.search(t)}
+            if again and None not in again.values():
+                read.update(again)  # type: ignore[arg-type]
+                clash.discard(c)
+                reader.used_constants.pop(c, None)
+                continue
         a = article(phrase)
         again = {t: _safely(folio.read, the.sub(lambda m: f"{a if m.group(0)[:3].lower() == 'the' else a.capitalize()} {phrase}",
                                        t, count=1)) for t in texts if the.search(t)}
@@ -299,6 +308,18 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         read = {t: r for t, r in read.items() if not re.search(rf"\b{c}\(", r)}
         out_preds.pop(c)
     return read, out_preds, out_consts
+
+
+def _the_one_named(c: str, read: dict[str, str], text: str) -> str | None:
+    """The name, as the text spells it, of the one individual the readings put in the class
+    ``c`` ("Silent Fjord" of NorwegianDramaFilm(SilentFjord), for "the film"); None unless one."""
+    named = {n for r in read.values() for k, n in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", r)
+             if k.endswith(c) and n != c and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])}
+             & {"of", "in", "at", "on", "by", "with", "for", "to", "from", "than", "about", "not"}}
+    if len(named) != 1:
+        return None
+    m = re.search(r"\b" + r"\s+".join(re.findall(r"[A-Z][a-z]*|[0-9]+", named.pop())) + r"\b", text)
+    return m.group(0) if m else None
 
 
 def _short_names(constants: dict[str, str], text: str) -> None:

@@ -161,3 +161,15 @@ def test_a_wikipedia_style_film_story() -> None:
     assert read_sentences([texts[1]], {}, [])[0] == {texts[1]: "PremiereIn(Film, Berlin)"}
     _read_and_solve("Silent Fjord is a 2015 Norwegian drama film directed by Eva Moe. No drama film is a comedy.",
                     "Silent Fjord is a comedy.", "Comedy(SilentFjord)", "False")
+
+
+def test_the_film_beside_every_film_is_the_one_film_named() -> None:
+    story = ("Silent Fjord is a Norwegian drama film directed by Eva Moe. The film premiered at the Berlin Film Festival. "
+             "Every film that premiered at the Berlin Film Festival received good reviews. "
+             "Films that received good reviews were shown in cinemas.")
+    _read_and_solve(story, "Silent Fjord was shown in cinemas.", "PremiereAtBerlinFilmFestival(SilentFjord)", "True")
+    # two films named: "the film" is neither, and its sentence is not said of one of them
+    two = ["Silent Fjord is a drama film.", "Red Sky is a drama film.", "The film premiered in Oslo.",
+           "Every film that premiered in Oslo is good."]
+    read, _, _ = read_sentences(two, {}, [])
+    assert not any("SilentFjord" in r or "RedSky" in r for t, r in read.items() if t == two[2])
