@@ -155,9 +155,10 @@ def test_a_wikipedia_style_film_story() -> None:
     read, _, _ = read_sentences(texts, {}, [])
     assert read == {
         texts[0]: "NorwegianDramaFilm(SilentFjord) and Direct(EvaMoe, SilentFjord) and From2015(SilentFjord)",
+        texts[1]: "PremiereIn(SilentFjord, Berlin)",  # "the film" beside "every film": the one film named
         texts[2]: "forall x. Film(x) and PremiereAt(x, Berlin) -> ReceiveGoodReview(x)",
         texts[3]: "forall x. Film(x) and WinAward(x) -> ShowInCinema(x)",
-        texts[4]: "PlayJazz(Band)"}  # "the film" beside "every film": which film, the words do not say
+        texts[4]: "PlayJazz(Band)"}
     assert read_sentences([texts[1]], {}, [])[0] == {texts[1]: "PremiereIn(Film, Berlin)"}
     _read_and_solve("Silent Fjord is a 2015 Norwegian drama film directed by Eva Moe. No drama film is a comedy.",
                     "Silent Fjord is a comedy.", "Comedy(SilentFjord)", "False")
