@@ -173,8 +173,8 @@ def adjunct_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
         # the parts that may be left out: a preposition and its words up to the next one, a number
         parts: list[tuple[str, bool]] = [(words[0], False)]
         for w in words[1:]:
-            if w in _ADJUNCT_PREPOSITIONS:
-                parts.append((w, True))
+            if w in _ADJUNCT_PREPOSITIONS or w in ("By", "Than", "Without", "Except"):
+                parts.append((w, w in _ADJUNCT_PREPOSITIONS))  # "by Nordbok" begins a part that stays
             elif w.isdigit() and not (parts[-1][1] and parts[-1][0] in _ADJUNCT_PREPOSITIONS):
                 parts.append((w, True))
                 parts.append(("", False))  # what follows a number is its noun, kept
@@ -188,9 +188,11 @@ def adjunct_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
             q = "".join(t for i, (t, _) in enumerate(parts) if i not in left)
             if q != p and preds.get(q) == 1:
                 out.append(f"forall x. {p}(x) -> {q}(x)")
-            for r in (r for r, a in preds.items() if a == 2 and q.startswith(r) and q[len(r):] in consts):
-                if q != p:
+            for r in (r for r, a in preds.items() if a == 2 and q.startswith(r)):
+                if q != p and q[len(r):] in consts:
                     out.append(f"forall x. {p}(x) -> {r}(x, {q[len(r):]})")
+                elif q[len(r):len(r) + 2] == "By" and q[len(r) + 2:] in consts:  # "published in 2010 by Nordbok"
+                    out.append(f"forall x. {p}(x) -> {r}({q[len(r) + 2:]}, x)")
             out += _bridges(p, q, preds, consts)
     return list(dict.fromkeys(out))
 

@@ -256,8 +256,10 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
         the = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b{kind}")
         # "Silent Fjord is a drama film ... The film premiered in Berlin" beside "Every film ...":
         # where the text names one film, "the film" is that one
-        if (one := _the_one_named(c, read, " ".join(texts))) is not None:
-            again = {t: _safely(folio.read, the.sub(one, t)) for t in texts if the.search(t)}
+        the_one = re.compile(rf"\b[Tt]he {re.escape(phrase)}\b(?! of\b)")  # not "the city of Pierre", "Lung disease"
+        said = [t for t in texts if the.search(t)]
+        if said and all(the_one.search(t) for t in said) and (one := _the_one_named(c, read, " ".join(texts))) is not None:
+            again = {t: _safely(folio.read, the_one.sub(one, t)) for t in said}
             if again and None not in again.values():
                 read.update(again)  # type: ignore[arg-type]
                 clash.discard(c)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from logic.folio import article
 from nesy.translate import split_clauses
 
 # words that join two sentences and say nothing of either ("However, ...")
@@ -30,6 +31,9 @@ _TRAILING = re.compile(r"(.+?), (?:which|where|whose|including|such as|especiall
 _JOINED = re.compile(r"(.+?), (?:while|whereas|but|yet|and|although|though) "
                      r"((?:[A-Z]\w*|he|she|it|they|the|this|there|if|when) .+)")
 _CONCESSIVE = re.compile(r"(?:Although|Though|While|Whereas) ([^,]+), (.+)")
+# an apposition naming what a possessive phrase speaks of ("Her first novel, The Long Winter, ...")
+_POSSESSED = re.compile(r"(?:Her|His|Its|Their|[A-Z][\w-]*(?: [A-Z][\w-]*)*'s) ([a-z][a-z -]*?), "
+                        r"([A-Z][\w'-]*(?: (?:of |the )?[A-Z][\w'-]*)*), ([a-z].+)")
 _PRONOUN = re.compile(r"^(?:he|she|it|they)\b", re.I)
 _NAME_SUBJECT = re.compile(r"^((?:The )?[A-Z][\w'-]*(?: (?:of |the )?[A-Z][\w'-]*)*) (?=[a-z])")
 
@@ -99,6 +103,8 @@ def implied_parts(sentence: str) -> tuple[list[str], bool] | None:
             # "if" begins a sentence of its own
             not re.match(r"(?:If|When|Whenever|Unless)\b", s) or re.match(r"(?:if|when)\b", m.group(2))):
         return _named([m.group(1), _resolved(m.group(1), m.group(2))])
+    if m := _POSSESSED.fullmatch(s):  # "Her first novel, The Long Winter, was published ...": the novel is named
+        return [_sentence(f"{m.group(2)} is {article(m.group(1))} {m.group(1)}"), _sentence(f"{m.group(2)} {m.group(3)}")], False
     if "(" in s and (shorter := re.sub(r"\s*\([^()]*\)", "", s)) != s:
         return [_sentence(shorter)], False
     if m := _ADVERBIAL.fullmatch(s):

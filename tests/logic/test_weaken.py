@@ -174,3 +174,11 @@ def test_the_film_beside_every_film_is_the_one_film_named() -> None:
            "Every film that premiered in Oslo is good."]
     read, _, _ = read_sentences(two, {}, [])
     assert not any("SilentFjord" in r or "RedSky" in r for t, r in read.items() if t == two[2])
+
+
+def test_a_possessive_apposition_names_the_thing_and_by_keeps_its_agent() -> None:
+    assert implied_parts("Her first novel, The Long Winter, was published in 2010 by Nordbok.") == (
+        ["The Long Winter is a first novel.", "The Long Winter was published in 2010 by Nordbok."], False)
+    story = ("Lena Berg is a Swedish author. Her first novel, The Long Winter, was published in 2010 by Nordbok. "
+             "All novels published by Nordbok are translated into English.")
+    _read_and_solve(story, "The Long Winter is translated into English.", "TranslateIntoEnglish(LongWinter)", "True")
