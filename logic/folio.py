@@ -637,6 +637,8 @@ class FolioReader:
         # "Tom is a forward, and so is Ola", "..., as is Ola": each is one
         s = re.sub(r"^(.+?) (is|was) (.+?)(?:,? and so|, as) (?:is|was) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$", r"\1 \2 \3, and \4 \2 \3", s)
         # "has been injured since 2020" is "is injured since 2020" (a state that holds now)
+        # "coached by her father, Per Lind": by Per Lind (a possessive phrase, then the name it speaks of)
+        s = re.sub(r"\b(?:his|her|their|its) [a-z]+(?: [a-z]+)?, ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$", r"\1", s)
         s = re.sub(r"\b(?:has|have) been\b(?! to\b)", lambda m: "is" if m.group(0).startswith("has") else "are", s)
         # "The city of Pierre is ...": Pierre, a city (a place's kind before its name, not a part of it)
         s = re.sub(r"^(?:[Tt]he|[Aa]n?) (city|town|village|state|country|island|region|province|county) of ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) "

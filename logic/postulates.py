@@ -152,6 +152,9 @@ _ADJUNCT_PREPOSITIONS = {"In", "At", "On", "For", "From", "To", "Into", "With", 
 # words that take away rather than add: a phrase holding one is never left out
 _NOT_ADDING = {"Not", "No", "Never", "Without", "Than", "Except", "Only", "More", "Less", "Fewer", "Most", "Least",
                "Almost", "Nearly", "Hardly", "Barely", "Rarely", "Former", "Over", "Under", "Above", "Below"}
+# adverbs after which the thing was done all the same
+_REPEATING = {"Twice", "Again", "Repeatedly", "Often", "Always", "Regularly", "Frequently", "Recently", "Already",
+              "Daily", "Weekly", "Annually"}
 # evaluative words that are nouns too: "good at chess" is no "good"
 _EVALUATIVE = {"Good", "Bad", "Poor", "Great", "Free", "Better", "Best", "Worse", "Worst", "Close", "Far"}
 
@@ -175,6 +178,9 @@ def adjunct_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
         for w in words[1:]:
             if w in _ADJUNCT_PREPOSITIONS or w in ("By", "Than", "Without", "Except"):
                 parts.append((w, w in _ADJUNCT_PREPOSITIONS))  # "by Nordbok" begins a part that stays
+            elif w in _REPEATING:  # "won the Stockholm Open twice" won it
+                parts.append((w, True))
+                parts.append(("", False))
             elif w.isdigit() and not (parts[-1][1] and parts[-1][0] in _ADJUNCT_PREPOSITIONS):
                 parts.append((w, True))
                 parts.append(("", False))  # what follows a number is its noun, kept

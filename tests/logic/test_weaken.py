@@ -182,3 +182,12 @@ def test_a_possessive_apposition_names_the_thing_and_by_keeps_its_agent() -> Non
     story = ("Lena Berg is a Swedish author. Her first novel, The Long Winter, was published in 2010 by Nordbok. "
              "All novels published by Nordbok are translated into English.")
     _read_and_solve(story, "The Long Winter is translated into English.", "TranslateIntoEnglish(LongWinter)", "True")
+
+
+def test_a_tennis_story_chains_through_twice_and_her_father() -> None:
+    story = ("Marta Lind is a Swedish tennis player. She won the Stockholm Open twice. "
+             "Every player who won the Stockholm Open has played at Wimbledon. "
+             "Players who have played at Wimbledon are professionals. Marta Lind is coached by her father, Per Lind.")
+    _read_and_solve(story, "Marta Lind is a professional.", "Professional(MartaLind)", "True")
+    _read_and_solve(story, "Per Lind coaches Marta Lind.", "Coach(PerLind, MartaLind)", "True")
+    _read_and_solve(story, "Per Lind is a professional.", "Professional(PerLind)", "Unknown")
