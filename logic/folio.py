@@ -338,9 +338,12 @@ class FolioReader:
                 return [cls, does]
         # a past participle the same way: "a novel written in 2003" is a novel, written in 2003
         # (and "a football team based in Oslo": a class of nouns)
+        # (and an adjective with its preposition after the class: "a small fox native to the Arctic")
         words = re.sub(r"^(?:a|an) ", "", phrase).split()
         k = next((k for k in (1, 2, 3) if k + 2 <= len(words) and re.fullmatch(r"[a-z]+", words[k])
-                  and _participle(words[k]) and words[k + 1] in _OPEN | _FUNCTION_WORDS), None)
+                  and (_participle(words[k]) and words[k + 1] in _OPEN | _FUNCTION_WORDS
+                       or "ADJ" in _lemmas(words[k]) and words[k + 1] in _PREPOSITIONS
+                       and _nominal(words[k - 1]) and "ADJ" not in _lemmas(words[k - 1]))), None)
         # (the first word may be a capitalised adjective before a noun: "a Norwegian drama film")
         if k is not None and all(re.fullmatch(r"[a-z]+" if i or k == 1 else r"[A-Za-z][a-z]+", w) for i, w in enumerate(words[:k])) \
                 and all(_nominal(w) for w in words[:k - 1]):
@@ -989,6 +992,12 @@ class FolioReader:
         if k == 1 and (kind := self._kind(words)) is not None:
             k = kind  # "Machine translation is ...": a kind named without an article is one thing
             nxt = words[k].lower()
+        elif words[0] == "The" and k > 1 and k + 2 < len(words) and re.fullmatch(r"[a-z]+", nxt) \
+                and not _plural_noun(nxt) and _nominal(nxt) and (words[k + 1] in ("is", "was", "has", "does", "can")
+                                                               or _verb_s(words[k + 1])):
+            k += 1  # "The Arctic fox is ...", "The Arctic fox lives ...": a kind named, one thing
+            nxt = words[k].lower()
+            self.constants.setdefault(_ascii(" ".join(words[1:k])).lower(), _constant_name(" ".join(words[1:k])))
         elif k + 1 < len(words) and words[k + 1].lower() in _AUX - {"either", "neither", "both", "not"} \
                 and nxt not in _AUX:
             return None  # "Dried Thai chilies are ...": the name goes on in lower case

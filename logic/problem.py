@@ -75,6 +75,8 @@ def _singular(w: str) -> str:
         return w[:-2]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
+    if w.endswith(("xes", "shes", "sses", "ches", "zzes")) and len(w) > 4:  # "foxes", "coaches"
+        return w[:-2]
     if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 3:
         return w[:-1]
     return w

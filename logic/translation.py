@@ -353,7 +353,11 @@ def _pronoun_subjects(texts: Sequence[str], constants: dict[str, str]) -> dict[s
                 out[t] = ""
             continue
         m = re.match(r"((?:[A-Z][\w'-]*)(?: (?:of |the )?[A-Z][\w'-]*)*) (?=[a-z])", t)
-        last = m.group(1) if m and m.group(1).lower() in constants else None
+        low = t.lower()
+        # the name the sentence opens with: a capitalised one, or one the text knows ("The Arctic fox")
+        known = max((len(p) + (4 if low.startswith("the ") else 0) for p in constants
+                     if low.startswith((p + " ", "the " + p + " "))), default=0)
+        last = m.group(1) if m and m.group(1).lower() in constants else t[:known] if known else None
     return out
 
 

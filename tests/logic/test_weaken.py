@@ -191,3 +191,15 @@ def test_a_tennis_story_chains_through_twice_and_her_father() -> None:
     _read_and_solve(story, "Marta Lind is a professional.", "Professional(MartaLind)", "True")
     _read_and_solve(story, "Per Lind coaches Marta Lind.", "Coach(PerLind, MartaLind)", "True")
     _read_and_solve(story, "Per Lind is a professional.", "Professional(PerLind)", "Unknown")
+
+
+def test_the_arctic_fox_is_one_kind_and_it_names_it() -> None:
+    # once every "The Arctic fox ..." sentence unread, and "foxes" the class Foxe
+    story = ("The Arctic fox is a small fox native to the Arctic regions. It has thick fur. "
+             "Animals with thick fur can survive cold winters. All foxes are mammals. All mammals are animals.")
+    read, _, _ = read_sentences(story.split(". "), {}, [])
+    assert read["The Arctic fox is a small fox native to the Arctic regions"] == \
+        "SmallFox(ArcticFox) and NativeToArcticRegion(ArcticFox)"
+    assert read["It has thick fur"] == "HaveThickFur(ArcticFox)"
+    _read_and_solve(story, "The Arctic fox is a mammal.", "Mammal(ArcticFox)", "True")
+    _read_and_solve(story, "The Arctic fox can survive cold winters.", "SurviveColdWinter(ArcticFox)", "True")
