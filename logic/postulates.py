@@ -11,7 +11,7 @@ import re
 from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
 from logic.phrases import camel
 
-__all__ = ["adjunct_postulates", "constants_of", "definite_postulates", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
+__all__ = ["adjunct_postulates", "constants_of", "definite_postulates", "named_of_class", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
            "used_postulates", "with_postulated"]
 
 
@@ -239,6 +239,13 @@ def used_postulates(preds: dict[str, int], program: str) -> list[tuple[str, str]
                                                            *definite_postulates(program)]]
 
 
+def named_of_class(c: str, formulas: str) -> set[str]:
+    """The individuals other than ``c`` that the formulas put in the class ``c``: by its name, or
+    by modifiers then its name (``RockBand(BlueLakes)`` for Band; not ``CauseByMonkeypoxVirus``)."""
+    return {n for k, n in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", formulas) if k.endswith(c) and n != c
+            and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])} & (_OPEN | _FUNCTION_WORDS)}
+
+
 def definite_postulates(program: str) -> list[str]:
     """Whom "the band" names, where the text calls one named individual a band ("The Blue Lakes
     is a rock band ... Jon Lie is a member of the band"): that one, ``Band = BlueLakes``. Two
@@ -252,10 +259,8 @@ def definite_postulates(program: str) -> list[str]:
         if not words or "".join(words) != c or not re.search(rf"\b[Tt]he {' '.join(w.lower() for w in words)}\b", sentences) \
                 or re.search(rf"\b{' '.join(words)}\b", sentences):
             continue  # "the band" in lower case, never a name "Band"
-        # a class of it: its name, or modifiers then its name ("RockBand"; not "CauseByMonkeypoxVirus")
-        named = {n for k, n in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", said) if k.endswith(c) and n != c
-                 and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])} & (_OPEN | _FUNCTION_WORDS)
-                 and re.search(r"\b" + " ".join(re.findall(r"[A-Z][a-z]*|[0-9]+", n)) + r"\b", sentences)}
+        named = {n for n in named_of_class(c, said)
+                 if re.search(r"\b" + " ".join(re.findall(r"[A-Z][a-z]*|[0-9]+", n)) + r"\b", sentences)}
         if len(named) == 1:
             out.append(f"{c} = {named.pop()}")
     return out

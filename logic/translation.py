@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
 from logic.folio import FolioReader, _lemmas, article, singular
-from logic.postulates import used_postulates, with_postulated
+from logic.postulates import named_of_class, used_postulates, with_postulated
 from logic.weaken import implied_parts, premise_sentences
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
 from logic.generators import Generated, chain_item, ordering_item
@@ -315,9 +315,7 @@ def read_sentences(texts: Sequence[str], preds: dict[str, int], consts: list[str
 def _the_one_named(c: str, read: dict[str, str], text: str) -> str | None:
     """The name, as the text spells it, of the one individual the readings put in the class
     ``c`` ("Silent Fjord" of NorwegianDramaFilm(SilentFjord), for "the film"); None unless one."""
-    named = {n for r in read.values() for k, n in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", r)
-             if k.endswith(c) and n != c and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])}
-             & {"of", "in", "at", "on", "by", "with", "for", "to", "from", "than", "about", "not"}}
+    named = named_of_class(c, " ".join(read.values()))
     if len(named) != 1:
         return None
     m = re.search(r"\b" + r"\s+".join(re.findall(r"[A-Z][a-z]*|[0-9]+", named.pop())) + r"\b", text)
@@ -341,7 +339,7 @@ def _short_names(constants: dict[str, str], text: str) -> None:
 def _pronoun_subjects(texts: Sequence[str], constants: dict[str, str]) -> dict[str, str]:
     """Sentences that open with "He", "She" or "It", said with the name the sentence before
     opened with ("Nils Holm is a footballer. He joined Brann in 2019."): a pronoun is never an
-    individual of its own. Those without a named one before them are left as they are."""
+    individual of its own. Those without a named one just before them map to "" (left unread)."""
     out: dict[str, str] = {}
     last = None  # the name the sentence before opened with (or stood for, by its pronoun)
     for t in texts:
