@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from logic.folio import _FUNCTION_WORDS, _OPEN, _lemmas
+from logic.english import FUNCTION_WORDS, OPEN, lemmas
 from logic.phrases import camel
 
 __all__ = ["adjunct_postulates", "constants_of", "definite_postulates", "named_of_class", "name_postulates", "object_postulates", "relation_postulates", "topic_postulates",
@@ -81,7 +81,7 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
         for k in range(1, len(words)):
             head = "".join(words[k:])
             if preds.get(head) == 1 and all(_modifier(w.lower()) for w in words[:k]) \
-                    and words[k].lower() not in _FUNCTION_WORDS:  # "InBand" is a place, not a head noun
+                    and words[k].lower() not in FUNCTION_WORDS:  # "InBand" is a place, not a head noun
                 # and a kind pilot is one that is kind, where the text says "kind" alone too
                 adjective = words[0] if k == 1 and preds.get(words[0]) == 1 and _adjective(words[0].lower()) else ""
                 out.append(f"forall x. {p}(x) <-> {adjective}(x) and {head}(x)" if adjective
@@ -96,14 +96,14 @@ def name_postulates(preds: dict[str, int]) -> list[str]:
             left = _left_out(kept, words)
             if 1 < len(kept) < len(words) and kept[-1] == words[-1] and kept[0] == words[0] \
                     and _adjective(words[0].lower()) and len(left) == len(words) - len(kept) \
-                    and all("ADJ" in _lemmas(w.lower()) and w.lower() not in _NOT_INTERSECTIVE for w in left):
+                    and all("ADJ" in lemmas(w.lower()) and w.lower() not in _NOT_INTERSECTIVE for w in left):
                 out.append(f"forall x. {p}(x) -> {q}(x)")
     # what is unhappy is not happy ("dishonest", "non-toxic", "inactive": a negating prefix on a
     # word the text says alone; only that way, for "not happy" need not be "unhappy")
     for p in unary:
         for q in unary:
             prefix = p.lower()[:-len(q)] if p.lower().endswith(q.lower()) else ""
-            if prefix in ("un", "dis", "non") or (prefix in ("in", "im", "il", "ir") and "ADJ" in _lemmas(q.lower())):
+            if prefix in ("un", "dis", "non") or (prefix in ("in", "im", "il", "ir") and "ADJ" in lemmas(q.lower())):
                 out.append(f"forall x. {p}(x) -> not {q}(x)")
     return out
 
@@ -169,7 +169,7 @@ def adjunct_postulates(preds: dict[str, int], consts: set[str]) -> list[str]:
     out = []
     for p in (p for p, a in preds.items() if a == 1):
         words = re.findall(r"[A-Z][a-z]*|[0-9]+", p)
-        tags = _lemmas(words[0].lower()) if words else {}
+        tags = lemmas(words[0].lower()) if words else {}
         if len(words) < 2 or words[0] in _EVALUATIVE or ("ADJ" in tags and "VERB" not in tags) \
                 or set(words) & _NOT_ADDING:
             continue
@@ -243,7 +243,7 @@ def named_of_class(c: str, formulas: str) -> set[str]:
     """The individuals other than ``c`` that the formulas put in the class ``c``: by its name, or
     by modifiers then its name (``RockBand(BlueLakes)`` for Band; not ``CauseByMonkeypoxVirus``)."""
     return {n for k, n in re.findall(r"\b([A-Z]\w*)\(([A-Z]\w*)\)", formulas) if k.endswith(c) and n != c
-            and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])} & (_OPEN | _FUNCTION_WORDS)}
+            and not {w.lower() for w in re.findall(r"[A-Z][a-z]*", k[:-len(c)])} & (OPEN | FUNCTION_WORDS)}
 
 
 def definite_postulates(program: str) -> list[str]:
@@ -340,14 +340,14 @@ def topic_postulates(program: str) -> list[str]:
 
 def _modifier(word: str) -> bool:
     """Whether a word before a class's name can only modify it: not a verb, not a preposition."""
-    if word in _OPEN or word in _FUNCTION_WORDS or word in _NOT_INTERSECTIVE or word.isdigit():
+    if word in OPEN or word in FUNCTION_WORDS or word in _NOT_INTERSECTIVE or word.isdigit():
         return False
-    return not {"VERB", "AUX"} & set(_lemmas(word))
+    return not {"VERB", "AUX"} & set(lemmas(word))
 
 
 def _adverb(word: str) -> bool:
     """Whether a word can only be an adverb ("regularly"; not "supply", "friendly", "Italy")."""
-    return set(_lemmas(word)) == {"ADV"}
+    return set(lemmas(word)) == {"ADV"}
 
 
 # adjectives that say a thing is not what its noun says ("a former pilot" is no pilot now)
@@ -357,4 +357,4 @@ _NOT_INTERSECTIVE = {"former", "fake", "alleged", "future", "past", "potential",
 
 def _adjective(word: str) -> bool:
     """Whether a word before a noun says of the thing what it says alone ("kind", "red")."""
-    return word not in _NOT_INTERSECTIVE and "ADJ" in _lemmas(word) and "VERB" not in _lemmas(word)
+    return word not in _NOT_INTERSECTIVE and "ADJ" in lemmas(word) and "VERB" not in lemmas(word)

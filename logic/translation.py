@@ -18,7 +18,8 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from logic.fol import parse_formula, parse_program
-from logic.folio import FolioReader, _lemmas, article, singular
+from logic.english import article, lemmas, singular
+from logic.folio import FolioReader
 from logic.postulates import named_of_class, used_postulates, with_postulated
 from logic.weaken import implied_parts, premise_sentences
 from logic.gbnf import CLAUSE_FORMS, clause_candidates, clause_gbnf, declarations_gbnf, ordering_line_gbnf
@@ -331,7 +332,7 @@ def _short_names(constants: dict[str, str], text: str) -> None:
     for short in [p for p in constants if " " not in p]:
         # the name's other words are names too ("Vik" is not "Vik Harbour", a harbour)
         names = {constants[p] for p in full if short in (p.split()[0], p.split()[-1])
-                 and not any(_lemmas(w) for w in p.split() if w != short)}
+                 and not any(lemmas(w) for w in p.split() if w != short)}
         if len(names) == 1:
             constants[short] = names.pop()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from logic.folio import article
+from logic.english import article
 from nesy.translate import split_clauses
 
 # words that join two sentences and say nothing of either ("However, ...")

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from logic.backend import LogicBackend
-from logic.folio import normalize_phrase
+from logic.english import normalize_phrase
 from logic.translation import read_sentences, words_declarations
 from nesy.llm.base import BaseLLM
 from nesy.types import Problem, Status, Trace, TranslateOptions
