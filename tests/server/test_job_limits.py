@@ -102,8 +102,9 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
 ) -> None:
     """Job routes and the runner reach SQLite from threads: while an insert holds the store for
     3 s (as a large job on a slow disk does), job requests wait and /healthz does not.
-    A blocked event loop would hold a probe for the rest of the 3 s; the bound leaves room for
-    the scheduling spikes of a loaded machine (0.8 s seen) without ever admitting that."""
+    A blocked event loop would hold the first probe for the rest of the 3 s and answer none
+    meanwhile; counting the probes answered quickly, not bounding the slowest, leaves room for
+    a loaded machine's scheduling spikes (0.8 s and 1.8 s seen) without ever admitting that."""
     need("logic")
     srv = local_server()
     store = srv.app.state.nesy.jobs
@@ -133,7 +134,9 @@ def test_healthz_stays_fast_during_a_slow_job_insert(
                 time.sleep(0.02)
             assert not inserting.done() and not reading.done()
             assert (inserting.result().status_code, reading.result().status_code) == (202, 200)
-    assert len(latencies) > 3 and max(latencies) < 1.5, f"/healthz took {max(latencies):.2f} s during the insert"
+    fast = [t for t in latencies if t < 0.5]
+    assert len(fast) >= 5, (f"{len(fast)} of {len(latencies)} /healthz probes answered within 0.5 s while the "
+                            f"store was held (slowest {max(latencies):.2f} s)")
 
 
 def test_job_item_errors_carry_no_raw_exception_text(local_server: Callable[..., LocalServer], monkeypatch: pytest.MonkeyPatch) -> None:
