@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 from logic.phrases import IRREGULAR_PAST, is_past, past_lemma
-from logic.problem import _singular
+from logic.problem import singular_word
 
 __all__ = ["AUX", "DROP", "FUNCTION_WORDS", "HEDGE", "KIND_VERBS", "MODAL", "NEG_AUX", "NUMBERS", "OPEN",
            "PERSON", "PREPOSITIONS", "PRONOUN", "QUANT_START", "THING", "article", "is_bare_verb",
@@ -53,7 +53,7 @@ def singular(phrase: str) -> str:
     last = phrase.rsplit(" ", 1)[-1]
     if last[:1].isupper() or (last.endswith("s") and last in lemmas(last).get("NOUN", ())):
         return phrase.lower()  # a name's word ("Roland Garros"; normalize_phrase keeps their capitals)
-    return _singular(phrase.lower())
+    return singular_word(phrase.lower())
 
 
 def lemma(word: str, verb_first: bool = False) -> str:
@@ -70,8 +70,8 @@ def lemma(word: str, verb_first: bool = False) -> str:
         return w[:-2]  # "teaches" -> "teach", "boxes" -> "box"
     if w.endswith("s") and (known := lemmas(w)):  # "tennis", "news", "lives" -> "life": as the word lists say
         order = ("VERB", "NOUN") if verb_first else ("NOUN", "VERB")
-        return (known.get(order[0]) or known.get(order[1]) or (_singular(w),))[0]
-    return _singular(w)
+        return (known.get(order[0]) or known.get(order[1]) or (singular_word(w),))[0]
+    return singular_word(w)
 
 
 @lru_cache(maxsize=8192)
@@ -84,7 +84,7 @@ def lemmas(word: str) -> dict[str, tuple[str, ...]]:
 
 def is_plural_noun(word: str) -> bool:
     w = word.lower()
-    return bool(re.fullmatch(r"[a-z]+s", w)) and _singular(w) != w and not w.endswith("ss")
+    return bool(re.fullmatch(r"[a-z]+s", w)) and singular_word(w) != w and not w.endswith("ss")
 
 
 def is_base_verb(word: str) -> bool:

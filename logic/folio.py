@@ -29,7 +29,7 @@ from logic.english import (
 from logic.folio_phrases import PhraseReader, constant_name
 from logic.formula_text import forall, group, neg
 from logic.phrases import IRREGULAR_PAST, is_past
-from logic.problem import _singular
+from logic.problem import singular_word
 
 __all__ = ["FolioReader"]
 
@@ -61,7 +61,7 @@ class FolioReader(PhraseReader):
         s = re.sub(r"\b(?:has|have|had) never ([a-z]+)\b", lambda m: f"does not {lemma(m.group(1), verb_first=True)}"
                    if is_participle(m.group(1)) or is_past(m.group(1)) else m.group(0), s)  # "has never flown": did not fly
         s = re.sub(r"\bnever ([a-z]+)\b", _not_verb, s)
-        s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {article(m.group(2))} {_singular(m.group(2))}"
+        s = re.sub(r"\b(is|was) one of the ([a-z]+s)\b", lambda m: f"{m.group(1)} {article(m.group(2))} {singular_word(m.group(2))}"
                    if is_plural_noun(m.group(2)) else m.group(0), s)  # "Nora is one of the pilots": a pilot
         s = re.sub(r"^(?:At least one|There is at least one) ", "Some ", s)  # "At least one pilot is brave"
         s = re.sub(r"^Whatever ", "Everything that ", re.sub(r"^Whoever ", "Everyone who ", s))  # "Whatever is a cat purrs"
@@ -155,7 +155,7 @@ class FolioReader(PhraseReader):
             return got.replace(" or ", " xor ") if got.count(" or ") == 1 else None
         s = re.sub(r"^((?!.*\beither\b).+ or .+?),? or both$", r"\1", s)  # "A or B, or both": "or" is inclusive
         s = re.sub(r"^There are (?:some )?([a-z]+s) (who|that) ", lambda m: f"There is {article(m.group(1))} "
-                   f"{_singular(m.group(1))} {m.group(2)} " if is_plural_noun(m.group(1)) else m.group(0), s)  # "There are pilots who ..."
+                   f"{singular_word(m.group(1))} {m.group(2)} " if is_plural_noun(m.group(1)) else m.group(0), s)  # "There are pilots who ..."
         if re.match(r"There (?:is|are|exists?) ", s):
             return self._there(s)
         if m := re.fullmatch(r"Not (?:all|every) (.+)", s):  # "Not all pilots are brave": some are not
@@ -189,14 +189,14 @@ class FolioReader(PhraseReader):
             return self.read(f"All {m.group(1).lower()} and {m.group(2)} {m.group(3)}")  # "Pilots and sailors are brave."
         # a plural class word before an auxiliary or a base-form verb ("Composers write ...")
         m = re.fullmatch(r"([A-Z][a-z]+s) ((?:are|do|does|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?)", s)
-        if m and _singular(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
+        if m and singular_word(m.group(1).lower()) != m.group(1).lower() and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Strikers are soccer players."
         m = re.fullmatch(r"([A-Z][a-z]+s|People) (in|at|on|from|of|with) (.+)", s)
         if m and (m.group(1) == "People" or is_plural_noun(m.group(1))) and m.group(1).lower() not in self.constants \
                 and (got := self._quantified("all", s[0].lower() + s[1:])) is not None:
             return got  # "Students at Harvard work hard."
         m = re.fullmatch(r"([A-Z][a-z]+s) ([a-z]+) ([a-z]+) .+", s)
-        if m and _singular(m.group(1).lower()) != m.group(1).lower() and is_participle(m.group(2)) \
+        if m and singular_word(m.group(1).lower()) != m.group(1).lower() and is_participle(m.group(2)) \
                 and m.group(3) in PREPOSITIONS and m.group(1).lower() not in self.constants:
             return self._quantified("all", s[0].lower() + s[1:])  # "Companies based in Boston pay well."
         m = re.fullmatch(r"([A-Z][a-z]+) ([a-z]+s) (?:are|do|can|have|will|[a-z]+(?<![se]d)(?<!s)\b)(?: .+)?", s)
@@ -425,7 +425,7 @@ class FolioReader(PhraseReader):
         # subject ("James has ...", "Billings is ...", "Steinhauer participated ...") follows a name
         singular_verb = nxt in {"is", "was", "has", "had", "does"} | IRREGULAR_PAST or bool(re.fullmatch(r"[a-z]+(?:[^s]s|ed)", nxt))
         if k == 1 and not singular_verb and not known \
-                and (_singular(words[0].lower()) != words[0].lower() or nxt not in AUX):
+                and (singular_word(words[0].lower()) != words[0].lower() or nxt not in AUX):
             return None
         if words[0] == "The" and not (singular_verb or nxt in AUX or (words[k - 1].endswith("s") and is_base_verb(nxt))):
             return None  # "The Machine Learning algorithm ...": the name modifies a noun ("The ... Islands include")

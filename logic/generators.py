@@ -16,6 +16,8 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
+from logic.english import article
+
 __all__ = ["Generated", "Aligned", "chain_item", "ordering_item", "CHAIN_RULES", "chain_signature"]
 
 CLASSES = [
@@ -58,10 +60,6 @@ def _plural(c: str) -> str:
     return c + "es" if c.endswith("s") else c + "s"
 
 
-def _article(w: str) -> str:
-    return "an" if w[0] in "aeiou" else "a"
-
-
 def chain_signature(depth: int, rules: tuple[str, ...]) -> str:
     return f"depth{depth}:" + ("+".join(sorted(rules)) or "plain")
 
@@ -80,11 +78,11 @@ def chain_item(rng: random.Random, depth: int, rules: tuple[str, ...] = ()) -> G
     for i in range(depth):
         a, b = chain[i], chain[i + 1]
         if i == and_at:
-            s = f"Every {a} that is {extra} is {_article(b)} {b}."
+            s = f"Every {a} that is {extra} is {article(b)} {b}."
             aligned.append(Aligned(s, "rule", f"forall x. {_cap(a)}(x) and {_cap(extra)}(x) -> {_cap(b)}(x)"))
         else:
-            s = rng.choice([f"Every {a} is {_article(b)} {b}.", f"{_cap(_plural(a))} are {_plural(b)}.",
-                            f"Each {a} is {_article(b)} {b}."])
+            s = rng.choice([f"Every {a} is {article(b)} {b}.", f"{_cap(_plural(a))} are {_plural(b)}.",
+                            f"Each {a} is {article(b)} {b}."])
             aligned.append(Aligned(s, "rule", f"forall x. {_cap(a)}(x) -> {_cap(b)}(x)"))
     last = chain[-1]
     if "neg" in rules:
@@ -101,7 +99,7 @@ def chain_item(rng: random.Random, depth: int, rules: tuple[str, ...] = ()) -> G
                            "negative rule" if "neg" not in rules else "rule",
                            f"forall x. {_cap(distractor)}(x) -> {'not ' if 'neg' not in rules else ''}{_cap(target)}(x)"))
     rng.shuffle(aligned)
-    facts = [Aligned(f"{name} is {_article(chain[0])} {chain[0]}.", "fact", f"{_cap(chain[0])}({name})")]
+    facts = [Aligned(f"{name} is {article(chain[0])} {chain[0]}.", "fact", f"{_cap(chain[0])}({name})")]
     if "and" in rules:
         facts.append(Aligned(f"{name} is {extra}.", "fact", f"{_cap(extra)}({name})"))
     aligned += facts
@@ -178,7 +176,7 @@ def ordering_item(rng: random.Random, n: int) -> Generated:
     letters = "ABCDEFG"[:n]
     options = [f"{l}) The {o} is the {_ORDINAL[k]} from the left." for l, o in zip(letters, objs)]
     answer = letters[[perm[o] for o in objs].index(k)]
-    intro = f"There are {n} fruits in a row: " + ", ".join(f"{_article(o)} {o}" for o in objs) + "."
+    intro = f"There are {n} fruits in a row: " + ", ".join(f"{article(o)} {o}" for o in objs) + "."
     decls = f"domain pos = 1..{n}\nvar {', '.join(objs)} : pos\ndistinct {', '.join(objs)}"
     body = "\n".join(f"constraint: {c.formula}  # {c.sentence}" for c in chosen)
     opts = "\n".join(f"option {l}: {o} == {k}  # {t[3:]}" for l, o, t in zip(letters, objs, options))

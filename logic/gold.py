@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from logic.problem import _singular
+from logic.problem import singular_word
 
 __all__ = ["convert_rules_text", "hand_written", "GOLD_DIR"]
 
@@ -29,7 +29,7 @@ class _Conv:
         self.consts: list[str] = []
 
     def pred(self, word: str, arity: int) -> str:
-        name = _cap(_singular(word.lower())) if arity == 1 else _cap(word.lower().removesuffix("s"))
+        name = _cap(singular_word(word.lower())) if arity == 1 else _cap(word.lower().removesuffix("s"))
         if self.preds.setdefault(name, arity) != arity:
             raise ValueError(f"{name} used with two arities")
         return name

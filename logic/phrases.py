@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from logic.problem import _singular
+from logic.problem import singular_word
 
 __all__ = ["Reader", "Literal", "entity_phrases", "camel", "VARIABLE_WORDS"]
 
@@ -80,7 +80,7 @@ def entity_phrases(text: str) -> dict[str, str]:
             if i == 0 and nxt not in ("is", "was", "does", "has") and _adjective(w.lower()) \
                     and not re.search(rf"(?<![.?!]\s)(?<!^)\b{w}\b", text):
                 continue  # "Brave pilots fly jets": an adjective, where the text never names "Brave" mid-sentence
-            if i == 0 and nxt == "is" and w.lower() != _singular(w.lower()) and w.lower().endswith("es"):
+            if i == 0 and nxt == "is" and w.lower() != singular_word(w.lower()) and w.lower().endswith("es"):
                 continue
             found.setdefault(w.lower(), w[0].upper() + w[1:])
     return found
@@ -217,7 +217,7 @@ class Reader:
         m = re.fullmatch(r"(?:[Aa]ll )?([A-Za-z]+) are (.+)", s)
         if m and m.group(1).lower() not in self.constants and m.group(1).lower() not in _FUNCTION:
             head = self.conjunction("they are " + m.group(2))
-            return ([Literal(_singular(m.group(1).lower()), ("x",))], head) if head else None
+            return ([Literal(singular_word(m.group(1).lower()), ("x",))], head) if head else None
         facts = self.conjunction(s)
         if not facts or any("x" in f.args for f in facts):
             return None  # a "fact" about no one is not a shape read here
@@ -246,7 +246,7 @@ def _verb(word: str) -> str:
     "teaches" -> "teach"."""
     if is_past(word):
         return past_lemma(word)
-    return word[:-2] if re.search(r"(?:ch|sh|ss|x|z)es$", word) and len(word) > 4 else _singular(word)
+    return word[:-2] if re.search(r"(?:ch|sh|ss|x|z)es$", word) and len(word) > 4 else singular_word(word)
 
 
 def _verb_form(word: str) -> bool:

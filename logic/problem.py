@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from nesy.types import Problem
 
-__all__ = ["ProblemParts", "split_problem", "normalize_answer", "name_candidates", "name_joiners", "LABELS"]
+__all__ = ["ProblemParts", "split_problem", "normalize_answer", "name_candidates", "name_joiners", "LABELS",
+           "singular_word"]
 
 LABELS = {"true": "True", "false": "False", "unknown": "Unknown", "uncertain": "Unknown"}
 _LEAD = re.compile(
@@ -70,7 +71,8 @@ _STOP = {
 }
 
 
-def _singular(w: str) -> str:
+def singular_word(w: str) -> str:
+    """A word's singular by its ending alone ("foxes" -> "fox", "ponies" -> "pony")."""
     if w.endswith("uses"):
         return w[:-2]
     if w.endswith("ies") and len(w) > 4:
@@ -88,7 +90,7 @@ def content_words(text: str) -> list[tuple[str, str]]:
     for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text):
         w = w.replace("'", "").replace("-", "")
         if w and w.lower() not in _STOP:
-            sing = _singular(w)
+            sing = singular_word(w)
             out.append((w[0].upper() + w[1:], sing[0].upper() + sing[1:]))
     return out
 
